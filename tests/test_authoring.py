@@ -1,0 +1,43 @@
+"""The exercise generator, on small fixture notebooks."""
+
+import nbformat
+import pytest
+
+from tl_course.authoring import make_exercise, stub_code
+
+
+def test_assignment_block_becomes_blank():
+    src = "x = 1\n# BEGIN SOLUTION\na = x + 1\nb, c = 2, 3\na += 1\n# END SOLUTION\nex.q1.check()"
+    out = stub_code(src)
+    assert out == "x = 1\n# YOUR CODE HERE\na = ____\nb = ____\nc = ____\nex.q1.check()"
+
+
+def test_function_body_keeps_signature_and_returns_blank():
+    src = ('def f(x):\n    """Doc."""\n    # BEGIN SOLUTION\n    y = x * 2\n    return y\n    # END SOLUTION\n')
+    out = stub_code(src)
+    assert out == 'def f(x):\n    """Doc."""\n    # YOUR CODE HERE\n    y = ____\n    return ____'
+
+
+def test_statements_without_assignment_leave_only_the_marker():
+    assert stub_code("# BEGIN SOLUTION\nmodel.fit(X)\n# END SOLUTION") == "# YOUR CODE HERE"
+
+
+@pytest.mark.parametrize("bad", ["# BEGIN SOLUTION\nx = 1", "x = 1\n# END SOLUTION",
+                                 "# BEGIN SOLUTION\n# BEGIN SOLUTION\n# END SOLUTION"])
+def test_unbalanced_markers_raise(bad):
+    with pytest.raises(ValueError, match="SOLUTION"):
+        stub_code(bad)
+
+
+def test_solution_only_cells_and_lines_are_dropped():
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("# Title\nSolution notebook <!-- solution-only -->\nKeep me"),
+        nbformat.v4.new_code_cell("secret = 42", metadata={"tags": ["solution-only"]}),
+        nbformat.v4.new_code_cell("# BEGIN SOLUTION\nanswer = 1\n# END SOLUTION"),
+    ])
+    out = make_exercise(nb, "07_demo.ipynb")
+    assert len(out.cells) == 2
+    assert "Solution notebook" not in out.cells[0].source and "Keep me" in out.cells[0].source
+    assert "solutions/07_demo.ipynb" in out.cells[0].source
+    assert out.cells[1].source == "# YOUR CODE HERE\nanswer = ____"
+    assert "secret" not in nbformat.writes(out)

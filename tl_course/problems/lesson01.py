@@ -1,0 +1,94 @@
+"""Exercise 01 — the machine-learning landscape."""
+
+import numpy as np
+
+from ..grading import CheckFailed, ChoiceProblem, CustomProblem, FunctionProblem, ThoughtProblem
+
+
+def _check_test_acc(test_acc, clf, X_train, y_train, X_test, y_test):
+    value = float(test_acc)
+    expected = clf.score(X_test, y_test)
+    if 1 < value <= 100:
+        raise CheckFailed(f"`test_acc` = {value:g} looks like a percentage; give a fraction between 0 and 1.")
+    if np.isclose(value, 1 - expected):
+        raise CheckFailed("`test_acc` looks like the error rate (1 − accuracy), not the accuracy.")
+    if np.isclose(value, clf.score(X_train, y_train)) and not np.isclose(value, expected):
+        raise CheckFailed("`test_acc` is the accuracy on the *training* images; score the test set instead.")
+    if not np.isclose(value, expected, atol=1e-9):
+        raise CheckFailed(f"`test_acc` = {value:.4f} is not the classifier's accuracy on (X_test, y_test).")
+
+
+def _purity(clusters, labels):
+    clusters, labels = np.asarray(clusters), np.asarray(labels)
+    return sum(np.bincount(labels[clusters == c]).max() for c in np.unique(clusters)) / len(labels)
+
+
+def _purity_cases():
+    rng = np.random.default_rng(7)
+    labels = rng.integers(0, 5, 200)
+    return [
+        (np.array([0, 0, 1, 1]), np.array([3, 3, 5, 5])),            # perfect clustering, odd label ids
+        (np.array([0, 0, 0, 0]), np.array([1, 1, 2, 2])),            # one cluster: majority share
+        (np.array([7, 7, 2, 2, 2]), np.array([0, 1, 1, 1, 0])),      # non-contiguous cluster ids
+        (labels, labels),                                            # clusters equal labels
+        (rng.integers(0, 8, 200), labels),                           # random clusters
+    ]
+
+
+def _q_update(Q, state, action, reward, next_state, done, alpha, gamma):
+    target = reward if done else reward + gamma * np.max(Q[next_state])
+    return Q[state, action] + alpha * (target - Q[state, action])
+
+
+def _q_cases():
+    Q = np.arange(12, dtype=float).reshape(4, 3) / 10
+    return [
+        (Q.copy(), 0, 1, -0.01, 2, False, 0.5, 0.9),   # ordinary step
+        (Q.copy(), 3, 2, 1.0, 0, True, 0.5, 0.9),      # terminal step: no future term
+        (Q.copy(), 1, 0, 0.0, 1, False, 1.0, 0.0),     # gamma = 0: only the reward counts
+        (np.zeros((2, 2)), 0, 0, 1.0, 1, False, 0.1, 0.99),
+    ]
+
+
+PROBLEMS = {
+    "q1": CustomProblem(
+        "01.q1", ("test_acc", "clf", "X_train", "y_train", "X_test", "y_test"), _check_test_acc,
+        hints=("Accuracy is the fraction of correct predictions on images the model did not train on.",
+               "scikit-learn classifiers have a `.score(X, y)` method that returns accuracy as a fraction.",
+               "`test_acc = clf.score(X_test, y_test)`"),
+        solution="test_acc = clf.score(X_test, y_test)"),
+    "q2": FunctionProblem(
+        "01.q2", "cluster_purity", _purity, _purity_cases,
+        hints=("For each cluster, find its most common label, and count how many members have that label.",
+               "`np.bincount(labels[clusters == c]).max()` counts the majority label of cluster `c`.",
+               "Sum those counts over `np.unique(clusters)` and divide by the number of points."),
+        solution=("def cluster_purity(clusters, labels):\n"
+                  "    hits = sum(np.bincount(labels[clusters == c]).max() for c in np.unique(clusters))\n"
+                  "    return hits / len(labels)")),
+    "q3": FunctionProblem(
+        "01.q3", "q_update", _q_update, _q_cases,
+        hints=("The target is the reward plus the discounted best value of the next state.",
+               "When `done` is True there is no next state to look ahead to: the target is just the reward.",
+               "`new = Q[s, a] + alpha * (target - Q[s, a])`"),
+        solution=("def q_update(Q, state, action, reward, next_state, done, alpha, gamma):\n"
+                  "    target = reward if done else reward + gamma * np.max(Q[next_state])\n"
+                  "    return Q[state, action] + alpha * (target - Q[state, action])")),
+    "q4": ChoiceProblem(
+        "01.q4", "robot_vacuum", "reinforcement", ["supervised", "unsupervised", "reinforcement", "transfer"],
+        why="No one labels the right route: the robot acts and improves from a score — a reward.",
+        hints=("What does the robot learn from: labels, structure, or a score for what it did?",),
+        solution='robot_vacuum = "reinforcement"'),
+    "q5": ChoiceProblem(
+        "01.q5", "new_clinic", "transfer", ["supervised", "unsupervised", "reinforcement", "transfer"],
+        why=("A model already trained on many X-rays is reused for the new clinic's 50 labelled images: "
+             "that is transfer learning (whose last step is supervised fine-tuning)."),
+        hints=("The clinic has only 50 labels, but a model trained on 100,000 X-rays exists. What would you start from?",),
+        solution='new_clinic = "transfer"'),
+    "q6": ThoughtProblem(
+        "01.q6",
+        answer=("The digit classifier already knows *which digit* an image shows, and parity is a simple function "
+                "of the digit, so 20 labels suffice to learn it on top. Transfer would not help if the source knew "
+                "nothing useful for the target (e.g. a face classifier for digits), or if the target had thousands "
+                "of labels, where scratch catches up."),
+        hints=("Think about what the source model's outputs tell the parity classifier.",)),
+}

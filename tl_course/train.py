@@ -1,0 +1,177 @@
+"""Training plumbing: `fit`, `evaluate`, `predict`, `extract_features`, with progress bars and a history.
+
+The loop itself is taught in lesson 01; later lessons call `fit` so they can show the idea, not the loop.
+"""
+
+from __future__ import annotations
+
+import copy
+import time
+from dataclasses import dataclass, field
+
+import torch
+from torch import nn
+from torch.utils.data import DataLoader, Dataset, TensorDataset
+
+from . import runtime
+
+
+@dataclass
+class History:
+    """Per-epoch record of a `fit` run: losses, accuracies (fractions in [0, 1]) and wall time (s)."""
+
+    train_loss: list = field(default_factory=list)
+    train_acc: list = field(default_factory=list)
+    val_loss: list = field(default_factory=list)
+    val_acc: list = field(default_factory=list)
+    epoch_time: list = field(default_factory=list)
+    best_epoch: int | None = None
+
+    @property
+    def num_epochs(self) -> int:
+        """Number of epochs actually run (early stopping may cut it short)."""
+        return len(self.train_loss)
+
+    @property
+    def wall_time(self) -> float:
+        """Total training time in seconds."""
+        return float(sum(self.epoch_time))
+
+    def epochs_to_reach(self, acc: float, split: str = "val") -> int | None:
+        """Return the first epoch (1-based) whose accuracy on `split` is at least `acc`, or None."""
+        for i, a in enumerate(getattr(self, f"{split}_acc")):
+            if a >= acc:
+                return i + 1
+        return None
+
+    def time_to_reach(self, acc: float, split: str = "val") -> float | None:
+        """Return the wall time (s) until accuracy on `split` first reached `acc`, or None."""
+        epoch = self.epochs_to_reach(acc, split)
+        return None if epoch is None else float(sum(self.epoch_time[:epoch]))
+
+
+def as_loader(data, batch_size: int = 64, shuffle: bool = False, seed: int | None = None) -> DataLoader:
+    """Turn a DataLoader, a Dataset or an `(X, y)` pair of tensors/arrays into a DataLoader."""
+    if isinstance(data, DataLoader):
+        return data
+    if isinstance(data, (tuple, list)) and len(data) == 2:
+        X, y = (torch.as_tensor(a) for a in data)
+        data = TensorDataset(X.float() if X.is_floating_point() else X, y.long())
+    if not isinstance(data, Dataset):
+        raise TypeError(f"Expected a DataLoader, a Dataset or an (X, y) pair; got {type(data).__name__}.")
+    generator = torch.Generator().manual_seed(seed) if seed is not None else None
+    return DataLoader(data, batch_size=batch_size, shuffle=shuffle, generator=generator)
+
+
+def _progress(iterable, desc: str, progress: bool | None, total: int | None = None):
+    """Wrap `iterable` in a tqdm.auto bar (a widget in Jupyter, text in a terminal) unless quiet."""
+    from tqdm.auto import tqdm
+
+    show = (not runtime.is_quiet()) if progress is None else progress
+    return tqdm(iterable, desc=desc, total=total, disable=not show, leave=False)
+
+
+def _run_epoch(model, loader, loss_fn, device, optimizer=None):
+    """Run one pass over `loader`; train if an optimizer is given. Return (mean loss, accuracy)."""
+    total_loss, correct, count = 0.0, 0, 0
+    for X, y in loader:
+        X, y = X.to(device), y.to(device)
+        with torch.set_grad_enabled(optimizer is not None):
+            logits = model(X)
+            loss = loss_fn(logits, y)
+        if optimizer is not None:
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+        total_loss += loss.item() * len(y)
+        correct += (logits.argmax(1) == y).sum().item()
+        count += len(y)
+    return total_loss / max(count, 1), correct / max(count, 1)
+
+
+def fit(model: nn.Module, train_data, val_data=None, *, num_epochs: int = 10, lr: float = 1e-3,
+        optimizer: torch.optim.Optimizer | None = None, loss_fn=None, batch_size: int = 64,
+        weight_decay: float = 0.0, patience: int | None = None, device=None, seed: int | None = None,
+        progress: bool | None = None, desc: str = "fit") -> History:
+    """Train `model` for `num_epochs` and return its `History`.
+
+    `optimizer` defaults to Adam over the trainable parameters with `lr`; pass one built from
+    parameter groups for discriminative learning rates. With `patience` and `val_data`, stop after
+    `patience` epochs without a better validation loss and restore the best weights.
+    """
+    device = device or runtime.get_device()
+    model.to(device)
+    train_loader = as_loader(train_data, batch_size, shuffle=True, seed=seed)
+    val_loader = as_loader(val_data, batch_size) if val_data is not None else None
+    loss_fn = loss_fn or nn.CrossEntropyLoss()
+    if optimizer is None:
+        params = [p for p in model.parameters() if p.requires_grad]
+        if not params:
+            raise ValueError("Every parameter of the model is frozen: there is nothing for fit() to train.")
+        optimizer = torch.optim.Adam(params, lr=lr, weight_decay=weight_decay)
+    history, best_loss, best_state, waited = History(), float("inf"), None, 0
+    bar = _progress(range(num_epochs), desc, progress)
+    for epoch in bar:
+        start = time.perf_counter()
+        model.train()
+        loss, acc = _run_epoch(model, train_loader, loss_fn, device, optimizer)
+        history.train_loss.append(loss)
+        history.train_acc.append(acc)
+        if val_loader is not None:
+            model.eval()
+            val_loss, val_acc = _run_epoch(model, val_loader, loss_fn, device)
+            history.val_loss.append(val_loss)
+            history.val_acc.append(val_acc)
+            if val_loss < best_loss:
+                best_loss, waited, history.best_epoch = val_loss, 0, epoch + 1
+                if patience is not None:
+                    best_state = copy.deepcopy(model.state_dict())
+            else:
+                waited += 1
+        history.epoch_time.append(time.perf_counter() - start)
+        bar.set_postfix(loss=f"{loss:.3f}", acc=f"{acc:.3f}",
+                        **({"val_acc": f"{history.val_acc[-1]:.3f}"} if val_loader is not None else {}))
+        if patience is not None and val_loader is not None and waited >= patience:
+            break
+    if best_state is not None:
+        model.load_state_dict(best_state)
+    model.eval()
+    return history
+
+
+@torch.no_grad()
+def evaluate(model: nn.Module, data, *, loss_fn=None, batch_size: int = 256, device=None) -> dict:
+    """Return `{"loss": ..., "acc": ...}` of `model` on `data` (accuracy as a fraction)."""
+    device = device or runtime.get_device()
+    model.to(device).eval()
+    loss, acc = _run_epoch(model, as_loader(data, batch_size), loss_fn or nn.CrossEntropyLoss(), device)
+    return {"loss": loss, "acc": acc}
+
+
+@torch.no_grad()
+def predict(model: nn.Module, data, *, batch_size: int = 256, device=None, probs: bool = False) -> torch.Tensor:
+    """Return predicted classes (N,) — or class probabilities (N, C) with `probs=True` — on the CPU."""
+    outputs = _forward_all(model, data, batch_size, device)
+    return outputs.softmax(1) if probs else outputs.argmax(1)
+
+
+@torch.no_grad()
+def extract_features(model: nn.Module, data, *, batch_size: int = 256, device=None) -> torch.Tensor:
+    """Return `model(X)` for every X in `data`, stacked on the CPU: shape (N, ...)."""
+    return _forward_all(model, data, batch_size, device)
+
+
+def _forward_all(model, data, batch_size, device):
+    """Run `model` in eval mode over `data` (labels ignored) and return outputs on the CPU."""
+    device = device or runtime.get_device()
+    model.to(device).eval()
+    loader = data if isinstance(data, DataLoader) else None
+    if loader is None:
+        if isinstance(data, torch.Tensor) or hasattr(data, "__array__") and not isinstance(data, Dataset):
+            data = TensorDataset(torch.as_tensor(data).float())
+        loader = as_loader(data, batch_size)
+    outs = []
+    for batch in loader:
+        X = batch[0] if isinstance(batch, (tuple, list)) else batch
+        outs.append(model(X.to(device)).cpu())
+    return torch.cat(outs)
