@@ -1,0 +1,110 @@
+"""Offline datasets, rendered characters, shifts, few-shot sampling and splits."""
+
+import pytest
+import torch
+
+from tl_course import data
+from tl_course.shifts import SHIFTS, compose, shift
+
+
+def test_digits_native_and_upsampled():
+    d8, d28 = data.load_digits(), data.load_digits(size=28)
+    assert d8.X.shape == (1797, 1, 8, 8) and d28.X.shape == (1797, 1, 28, 28)
+    assert 0 <= d8.X.min() and d8.X.max() <= 1 and torch.equal(d8.y, d28.y)
+
+
+def test_faces_labels_are_rows():
+    faces = data.load_faces()
+    assert faces.X.shape == (200, 1, 25, 25)
+    assert faces.y[:100].eq(1).all() and faces.y[100:].eq(0).all()
+
+
+def test_texture_patches_train_and_test_never_share_pixels():
+    patch = 48
+    train = data.load_texture_patches("train", patch=patch, per_class=5)
+    test = data.load_texture_patches("test", patch=patch, per_class=5)
+    assert train.X.shape == (40, 1, patch, patch) and len(train.classes) == 8
+    # Every train patch must come from the left half and every test patch from the right half: no patch of
+    # one split can equal any window of the other half.
+    flat_train = train.X.reshape(len(train), -1)
+    flat_test = test.X.reshape(len(test), -1)
+    assert torch.cdist(flat_train, flat_test).min() > 0
+    with pytest.raises(ValueError, match="split"):
+        data.load_texture_patches("val")
+
+
+def test_rendering_is_deterministic_and_seed_dependent():
+    a = data.render_characters(64, seed=3)
+    b = data.render_characters(64, seed=3)
+    c = data.render_characters(64, seed=4)
+    assert torch.equal(a.X, b.X) and torch.equal(a.y, b.y)
+    assert not torch.equal(a.X, c.X)
+    assert a.X.shape == (64, 1, 28, 28) and a.X.amax() > 0.5
+
+
+def test_digits_format_matches_real_digits():
+    fake, real = data.render_characters(200, digits_format=True), data.load_digits()
+    assert fake.X.shape[1:] == real.X.shape[1:]
+    levels = set((fake.X * 16).round().unique().tolist())
+    assert levels <= set(range(17)) and set((real.X * 16).round().unique().tolist()) <= set(range(17))
+
+
+def test_rendering_letters():
+    letters = data.render_characters(30, chars=data.LETTER_CHARS, size=16)
+    assert letters.classes == tuple(data.LETTER_CHARS) and letters.y.max() < len(data.LETTER_CHARS)
+
+
+@pytest.mark.parametrize("name", list(SHIFTS))
+def test_every_shift_is_identity_at_zero_and_changes_at_one(name):
+    X = data.render_characters(16, size=16, seed=1).X
+    assert torch.equal(shift(name, 0.0)(X), X)
+    out = shift(name, 1.0, seed=2)(X)
+    assert out.shape[0] == X.shape[0] and out.min() >= 0 and out.max() <= 1
+    assert not torch.allclose(out[:, :1], X, atol=1e-3)
+    assert torch.equal(out, shift(name, 1.0, seed=2)(X))  # reproducible
+
+
+def test_shift_strength_grows_the_change():
+    X = data.render_characters(32, size=16, seed=1).X
+    gaps = [(shift("blur", s)(X) - X).abs().mean().item() for s in (0.2, 0.5, 1.0)]
+    assert gaps[0] < gaps[1] < gaps[2]
+
+
+def test_compose_and_bad_names():
+    X = data.render_characters(8, size=16).X
+    both = compose(shift("invert", 1.0), shift("invert", 1.0))(X)
+    assert torch.allclose(both, X, atol=1e-6)
+    with pytest.raises(ValueError, match="rotation"):
+        shift("spin", 0.5)
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        shift("blur", 2)
+
+
+def test_few_shot_counts_are_exact_and_seeded():
+    y = data.load_digits().y
+    idx = data.few_shot_indices(y, 5, seed=0)
+    assert torch.bincount(y[idx]).tolist() == [5] * 10
+    assert torch.equal(idx, data.few_shot_indices(y, 5, seed=0))
+    assert not torch.equal(idx, data.few_shot_indices(y, 5, seed=1))
+    with pytest.raises(ValueError, match="only"):
+        data.few_shot_indices(y, 1000)
+
+
+def test_splits_are_disjoint_complete_and_stratified():
+    y = data.load_digits().y
+    train, val, test = data.split_indices(y, (0.6, 0.2, 0.2), seed=0)
+    all_idx = torch.cat([train, val, test])
+    assert len(all_idx) == len(y) and len(all_idx.unique()) == len(y)
+    share = torch.bincount(y[val], minlength=10).float() / torch.bincount(y, minlength=10).float()
+    assert (share - 0.2).abs().max() < 0.02
+
+
+def test_unlabelled_view_cannot_return_labels():
+    target = data.load_digits().subset(torch.arange(20))
+    view = target.unlabelled()
+    assert len(view) == 20 and view[0].shape == (1, 8, 8)
+    for attr in ("y", "labels", "targets"):
+        with pytest.raises(AttributeError, match="hidden"):
+            getattr(view, attr)
+    batch = next(iter(torch.utils.data.DataLoader(view, batch_size=4)))
+    assert isinstance(batch, torch.Tensor) and batch.shape == (4, 1, 8, 8)

@@ -1,0 +1,94 @@
+"""Model surgery: freezing (gradients and BatchNorm statistics), heads, parameter groups."""
+
+import copy
+
+import pytest
+import torch
+
+from tl_course.models import SmallCNN, SmallResNet, count_parameters, freeze, param_groups, replace_head, unfreeze
+
+
+@pytest.fixture(params=[SmallCNN, SmallResNet])
+def model(request):
+    torch.manual_seed(0)
+    return request.param(num_classes=10)
+
+
+def bn_buffers(module):
+    return {k: v.clone() for k, v in module.state_dict().items() if "running" in k or "num_batches" in k}
+
+
+def test_shapes_and_split(model):
+    x = torch.rand(4, 1, 28, 28)
+    assert model(x).shape == (4, 10)
+    assert model.features(x).shape == (4, model.num_features)
+    assert model(torch.rand(2, 1, 8, 8)).shape == (2, 10)  # works on native 8×8 digits too
+
+
+def test_frozen_backbone_gets_no_gradient_and_keeps_bn_statistics(model):
+    freeze(model)
+    before = bn_buffers(model.features)
+    weights = copy.deepcopy(model.features.state_dict())
+    model.train()
+    opt = torch.optim.SGD([p for p in model.parameters() if p.requires_grad], lr=0.1)
+    for _ in range(3):
+        loss = model(torch.rand(8, 1, 16, 16) * 5).logsumexp(1).mean()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    assert all(p.grad is None for p in model.features.parameters())
+    assert model.head.weight.grad is not None
+    after = bn_buffers(model.features)
+    assert all(torch.equal(before[k], after[k]) for k in before), "frozen BatchNorm statistics drifted"
+    assert all(torch.equal(weights[k], v) for k, v in model.features.state_dict().items())
+
+
+def test_without_freeze_bn_statistics_do_drift(model):
+    before = bn_buffers(model.features)
+    model.features.requires_grad_(False)  # the naive "freeze": BatchNorm still updates in train mode
+    model.train()
+    model(torch.rand(8, 1, 16, 16) * 5)
+    after = bn_buffers(model.features)
+    assert any(not torch.equal(before[k], after[k]) for k in before)
+
+
+def test_partial_freeze_and_unfreeze(model):
+    total = count_parameters(model)
+    freeze(model, up_to=2)
+    partly = count_parameters(model)
+    assert 0 < partly < total
+    blocks = list(model.features.children())
+    assert all(not p.requires_grad for b in blocks[:2] for p in b.parameters())
+    assert all(p.requires_grad for b in blocks[2:] for p in b.parameters())
+    unfreeze(model)
+    assert count_parameters(model) == total
+    before = bn_buffers(model.features)
+    model.train()
+    model(torch.rand(8, 1, 16, 16) * 5)
+    assert any(not torch.equal(before[k], v) for k, v in bn_buffers(model.features).items())
+
+
+def test_freeze_survives_deepcopy(model):
+    freeze(model)
+    twin = copy.deepcopy(model).train()
+    before = bn_buffers(twin.features)
+    twin(torch.rand(8, 1, 16, 16) * 5)
+    assert all(torch.equal(before[k], v) for k, v in bn_buffers(twin.features).items())
+
+
+def test_replace_head_and_counts(model):
+    replace_head(model, 3)
+    assert model(torch.rand(2, 1, 16, 16)).shape == (2, 3)
+    assert count_parameters(model, trainable_only=False) >= count_parameters(model)
+
+
+def test_param_groups_discriminative_lrs(model):
+    groups = param_groups(model, lr=1e-3, lr_mult=10)
+    assert groups[0]["name"] == "head" and groups[0]["lr"] == 1e-3
+    lrs = [g["lr"] for g in groups]
+    assert lrs == sorted(lrs, reverse=True) and lrs[1] == pytest.approx(1e-4)
+    n = sum(p.numel() for g in groups for p in g["params"])
+    assert n == count_parameters(model)
+    freeze(model)
+    assert [g["name"] for g in param_groups(model, 1e-3)] == ["head"]
+    torch.optim.Adam(param_groups(model, 1e-3))

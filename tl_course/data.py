@@ -1,0 +1,252 @@
+"""Data: real offline datasets, rendered printed characters, few-shot sampling and leak-free splits.
+
+Everything here works offline. Images are float tensors in [0, 1], shaped (N, C, H, W); labels are int64 (N,).
+Full-scale downloads go through `tl_course.download`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch.utils.data import Dataset, TensorDataset
+
+DIGIT_CHARS = "0123456789"
+LETTER_CHARS = "ABCDEFGHJKLMNPRTUVWXY"  # capitals that no digit resembles closely (no I, O, Q, S, Z)
+TEXTURE_IMAGES = ("brick", "grass", "gravel", "moon", "camera", "astronaut", "coffee", "rocket")
+"""scikit-image's bundled images used as the classes of the photo/texture patch task (no download)."""
+
+
+@dataclass
+class ImageData:
+    """A small labelled image set: `X` (N, C, H, W) in [0, 1], `y` (N,), and the class names."""
+
+    X: torch.Tensor
+    y: torch.Tensor
+    classes: tuple
+
+    def __len__(self):
+        return len(self.y)
+
+    def subset(self, idx) -> "ImageData":
+        """Return the examples at `idx` (indices or a boolean mask)."""
+        idx = torch.as_tensor(idx)
+        return ImageData(self.X[idx], self.y[idx], self.classes)
+
+    def dataset(self) -> TensorDataset:
+        """Return a torch `TensorDataset` of (X, y)."""
+        return TensorDataset(self.X, self.y)
+
+    def unlabelled(self) -> "UnlabelledView":
+        """Return a view that yields images only: what an adaptation method may see of a target domain."""
+        return UnlabelledView(self.X)
+
+    def flat(self) -> tuple[np.ndarray, np.ndarray]:
+        """Return `(X, y)` as NumPy arrays with one row of pixels per image, for scikit-learn."""
+        return self.X.reshape(len(self.X), -1).numpy(), self.y.numpy()
+
+
+class UnlabelledView(Dataset):
+    """Images without labels. Asking it for labels is an error, so no method can peek at target labels."""
+
+    def __init__(self, X: torch.Tensor):
+        self.X = X
+
+    def __len__(self):
+        return len(self.X)
+
+    def __getitem__(self, i):
+        return self.X[i]
+
+    @property
+    def y(self):
+        raise AttributeError("This is an unlabelled view of the target domain: its labels are hidden on purpose.")
+
+    labels = targets = y
+
+
+def resize(X: torch.Tensor, size: int) -> torch.Tensor:
+    """Resize a batch (N, C, H, W) to size×size (bilinear up, area down)."""
+    if X.shape[-1] == size and X.shape[-2] == size:
+        return X
+    mode = "area" if size < X.shape[-1] else "bilinear"
+    kwargs = {} if mode == "area" else {"align_corners": False}
+    return F.interpolate(X, size=(size, size), mode=mode, **kwargs).clamp(0, 1)
+
+
+def load_digits(size: int = 8) -> ImageData:
+    """Return scikit-learn's 1,797 real handwritten digits (8×8, 16 grey levels) at `size`×`size`."""
+    from sklearn.datasets import load_digits as sk_load_digits
+
+    bunch = sk_load_digits()
+    X = torch.tensor(bunch.images, dtype=torch.float32).unsqueeze(1) / 16.0
+    return ImageData(resize(X, size), torch.tensor(bunch.target, dtype=torch.long), tuple(DIGIT_CHARS))
+
+
+def load_faces(size: int = 25) -> ImageData:
+    """Return scikit-image's `lfw_subset`: 200 real 25×25 photos, 100 faces (label 1) then 100 non-faces (0)."""
+    from skimage import data as skdata
+
+    images = skdata.lfw_subset()
+    X = torch.tensor(images, dtype=torch.float32).unsqueeze(1)
+    y = torch.cat([torch.ones(100, dtype=torch.long), torch.zeros(100, dtype=torch.long)])
+    return ImageData(resize(X, size), y, ("not a face", "face"))
+
+
+@lru_cache(maxsize=None)
+def _texture_image(name: str, color: bool) -> np.ndarray:
+    """Return one bundled scikit-image picture as float (H, W, 3) or (H, W) in [0, 1]."""
+    from skimage import data as skdata
+    from skimage.color import gray2rgb, rgb2gray
+
+    img = getattr(skdata, name)()
+    img = img.astype(np.float32) / (255.0 if img.dtype == np.uint8 else 1.0)
+    if img.ndim == 3 and not color:
+        img = rgb2gray(img[..., :3]).astype(np.float32)
+    elif img.ndim == 2 and color:
+        img = gray2rgb(img).astype(np.float32)
+    return img
+
+
+def load_texture_patches(split: str = "train", patch: int = 48, per_class: int = 40, color: bool = False,
+                         classes=TEXTURE_IMAGES, seed: int = 0) -> ImageData:
+    """Cut `per_class` random patch×patch squares from each bundled picture; the class is the picture.
+
+    Train patches come from the left half of every picture and test patches from the right half, so no
+    pixel is shared between splits.
+    """
+    if split not in ("train", "test"):
+        raise ValueError(f"split must be 'train' or 'test', not {split!r}.")
+    rng = np.random.default_rng(seed + (0 if split == "train" else 10_000))
+    Xs, ys = [], []
+    for label, name in enumerate(classes):
+        img = _texture_image(name, color)
+        h, w = img.shape[:2]
+        half = w // 2
+        lo, hi = (0, half - patch) if split == "train" else (half, w - patch)
+        for _ in range(per_class):
+            r, c = rng.integers(0, h - patch + 1), rng.integers(lo, hi + 1)
+            Xs.append(img[r:r + patch, c:c + patch])
+            ys.append(label)
+    X = torch.tensor(np.stack(Xs))
+    X = X.permute(0, 3, 1, 2) if color else X.unsqueeze(1)
+    return ImageData(X.contiguous(), torch.tensor(ys), tuple(classes))
+
+
+# ------------------------------------------------------------------------------------------------
+# Printed characters: a synthetic source domain rendered from the fonts matplotlib ships.
+
+
+def available_fonts() -> list[str]:
+    """Return the paths of the TrueType fonts bundled with matplotlib (DejaVu, STIX, Computer Modern)."""
+    from pathlib import Path
+
+    import matplotlib
+
+    folder = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+    keep = ("DejaVuSans", "DejaVuSerif", "DejaVuSansMono", "STIXGeneral", "cmr10", "cmss10", "cmtt10", "cmb10")
+    return sorted(str(p) for p in folder.glob("*.ttf") if p.stem.startswith(keep) and "Display" not in p.stem)
+
+
+@lru_cache(maxsize=None)
+def _glyph(char: str, font: str, res: int = 64) -> torch.Tensor:
+    """Rasterise one character of one font, centred, to a res×res mask in [0, 1] (cached)."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.path import Path as MplPath
+    from matplotlib.textpath import TextPath
+
+    path = TextPath((0, 0), char, size=1, prop=FontProperties(fname=font))
+    verts = path.vertices
+    lo, hi = verts.min(0), verts.max(0)
+    scale = 0.7 / max(hi - lo)  # glyph's larger side fills 70 % of the square
+    centred = (verts - (lo + hi) / 2) * scale + 0.5
+    glyph = MplPath(centred, path.codes)
+    grid = (np.stack(np.meshgrid(np.arange(res * 2), np.arange(res * 2)), -1).reshape(-1, 2) + 0.5) / (res * 2)
+    inside = glyph.contains_points(grid).reshape(res * 2, res * 2)[::-1].astype(np.float32)  # y up → rows down
+    mask = torch.tensor(inside.copy())[None, None]
+    return F.avg_pool2d(mask, 2)[0, 0]  # 2×2 supersampling for smooth edges
+
+
+def render_characters(n: int, chars: str = DIGIT_CHARS, size: int = 28, seed: int = 0, fonts=None,
+                      rotation: float = 12.0, scale=(0.75, 1.1), shift: float = 0.12, stroke=(-1, 1),
+                      digits_format: bool = False) -> ImageData:
+    """Render `n` printed characters with random font, size, position, rotation and stroke width.
+
+    Deterministic from `seed`. `rotation` is the max angle in degrees, `shift` the max offset as a
+    fraction of the image, `stroke` a range of pixels to thicken (+) or thin (−) strokes at 64 px.
+    With `digits_format=True` the output matches scikit-learn's digits: 8×8, 17 grey levels, the glyph
+    filling the frame with thick strokes (this overrides `size`, `scale`, `stroke` and caps `shift`).
+    """
+    if digits_format:  # sklearn's digits fill the frame's height with thick strokes
+        size, scale, shift, stroke = 8, (1.0, 1.15), min(shift, 0.04), (0, 2)
+    fonts = list(fonts or available_fonts())
+    if not fonts:
+        raise RuntimeError("No matplotlib fonts found: reinstall matplotlib (it ships DejaVu and STIX fonts).")
+    gen = torch.Generator().manual_seed(seed)
+    labels = torch.randint(len(chars), (n,), generator=gen)
+    font_idx = torch.randint(len(fonts), (n,), generator=gen)
+    strokes = torch.randint(stroke[0], stroke[1] + 1, (n,), generator=gen)
+    masks = torch.stack([_glyph(chars[c], fonts[f]) for c, f in zip(labels.tolist(), font_idx.tolist())])[:, None]
+    masks = _stroke(masks, strokes)
+    angle = (torch.rand(n, generator=gen) * 2 - 1) * np.deg2rad(rotation)
+    zoom = scale[0] + torch.rand(n, generator=gen) * (scale[1] - scale[0])
+    offset = (torch.rand(n, 2, generator=gen) * 2 - 1) * shift * 2  # affine_grid coords span [-1, 1]
+    cos, sin = torch.cos(angle) / zoom, torch.sin(angle) / zoom
+    theta = torch.stack([torch.stack([cos, -sin, offset[:, 0]], 1), torch.stack([sin, cos, offset[:, 1]], 1)], 1)
+    grid = F.affine_grid(theta, list(masks.shape), align_corners=False)
+    images = F.grid_sample(masks, grid, align_corners=False, padding_mode="zeros")
+    images = resize(images, size)
+    if digits_format:
+        images = images / images.amax(dim=(2, 3), keepdim=True).clamp_min(1e-6)  # ink reaches full darkness
+        images = torch.round(images * 16) / 16
+    return ImageData(images.clamp(0, 1), labels, tuple(chars))
+
+
+def _stroke(masks: torch.Tensor, strokes: torch.Tensor) -> torch.Tensor:
+    """Thicken (stroke > 0, dilation) or thin (stroke < 0, erosion) each mask by |stroke| pixels."""
+    out = masks.clone()
+    for s in strokes.unique().tolist():
+        if s == 0:
+            continue
+        sel = strokes == s
+        k = 2 * abs(s) + 1
+        m = masks[sel]
+        out[sel] = F.max_pool2d(m, k, 1, abs(s)) if s > 0 else -F.max_pool2d(-m, k, 1, abs(s))
+    return out
+
+
+# ------------------------------------------------------------------------------------------------
+# Few-shot sampling and splits
+
+
+def few_shot_indices(y, k: int, seed: int = 0) -> torch.Tensor:
+    """Return the indices of exactly `k` random examples of every class in `y` (stratified, seeded)."""
+    y = torch.as_tensor(y)
+    gen = torch.Generator().manual_seed(seed)
+    picked = []
+    for c in y.unique().tolist():
+        members = torch.nonzero(y == c).flatten()
+        if len(members) < k:
+            raise ValueError(f"Class {c} has only {len(members)} examples; cannot take k={k} of each.")
+        picked.append(members[torch.randperm(len(members), generator=gen)[:k]])
+    return torch.cat(picked).sort().values
+
+
+def split_indices(y, fractions=(0.6, 0.2, 0.2), seed: int = 0) -> tuple[torch.Tensor, ...]:
+    """Split indices into disjoint, stratified parts (e.g. train/val/test) with the given fractions."""
+    if abs(sum(fractions) - 1) > 1e-6:
+        raise ValueError(f"fractions must add up to 1, not {sum(fractions):g}.")
+    y = torch.as_tensor(y)
+    gen = torch.Generator().manual_seed(seed)
+    parts = [[] for _ in fractions]
+    bounds = np.cumsum(fractions)[:-1]
+    for c in y.unique().tolist():
+        members = torch.nonzero(y == c).flatten()
+        members = members[torch.randperm(len(members), generator=gen)]
+        cuts = [0, *np.round(bounds * len(members)).astype(int).tolist(), len(members)]
+        for i in range(len(fractions)):
+            parts[i].append(members[cuts[i]:cuts[i + 1]])
+    return tuple(torch.cat(p).sort().values for p in parts)

@@ -1,0 +1,101 @@
+"""Verified downloads: the one way the course fetches anything (full scale only).
+
+`fetch(name)` looks the file up in the registry (`registry.json`: name → url, sha256, size), returns the
+cached copy if its checksum is right, else downloads it — resuming a partial file when the server allows,
+writing atomically, verifying the hash — and fails with one sentence that says what was missing, where
+it looked and how to fix it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from . import runtime
+
+
+class DownloadError(RuntimeError):
+    """A file the course needs could not be fetched or verified; the message says how to fix it."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One registry record."""
+
+    name: str
+    url: str
+    sha256: str
+    size: int | None = None
+    filename: str | None = None
+
+    @property
+    def file(self) -> str:
+        return self.filename or self.url.rsplit("/", 1)[-1]
+
+
+def load_registry(path: Path | None = None) -> dict[str, Entry]:
+    """Read the registry of downloadable files (the package's `registry.json` unless `path` is given)."""
+    text = Path(path).read_text() if path else resources.files("tl_course").joinpath("registry.json").read_text()
+    return {name: Entry(name=name, **rec) for name, rec in json.loads(text).items()}
+
+
+def sha256_of(path: Path, chunk: int = 1 << 20) -> str:
+    """Return the sha256 hex digest of a file (all of it)."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(chunk), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def fetch(name: str, data_dir: Path | None = None, registry: dict | None = None, timeout: float = 30,
+          retries: int = 2) -> Path:
+    """Return the local path of registry file `name`, downloading and verifying it if needed."""
+    registry = registry if registry is not None else load_registry()
+    if name not in registry:
+        raise DownloadError(f"{name!r} is not in the download registry; known names: {', '.join(sorted(registry))}.")
+    entry = registry[name]
+    folder = Path(data_dir or runtime.default_data_dir()) / "downloads"
+    target = folder / entry.file
+    if target.exists():
+        if sha256_of(target) == entry.sha256:
+            return target
+        target.unlink()  # corrupt or outdated cache: fetch again
+    if runtime.is_offline():
+        raise DownloadError(f"{entry.file} ({name}) is not in {folder} and TL_COURSE_OFFLINE=1 forbids downloading "
+                            f"it: unset TL_COURSE_OFFLINE, or copy the file from {entry.url} into that folder.")
+    folder.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".part")
+    last = None
+    for _attempt in range(retries + 1):
+        try:
+            _download(entry.url, partial, timeout)
+        except (urllib.error.URLError, OSError, TimeoutError) as exc:
+            last = exc
+            continue
+        digest = sha256_of(partial)
+        if digest == entry.sha256:
+            os.replace(partial, target)  # atomic: a reader never sees a half-written file
+            return target
+        partial.unlink()  # wrong bytes: a clean retry, never a resume of bad data
+        last = DownloadError(f"checksum {digest[:12]}… ≠ expected {entry.sha256[:12]}…")
+    reason = getattr(last, "reason", None) or last
+    raise DownloadError(f"Could not fetch {entry.file} ({name}) from {entry.url} into {folder} ({reason}): "
+                        f"check your internet connection, or download it by hand into that folder.")
+
+
+def _download(url: str, partial: Path, timeout: float) -> None:
+    """Download `url` into `partial`, resuming from its current size when the server honours Range."""
+    have = partial.stat().st_size if partial.exists() else 0
+    request = urllib.request.Request(url, headers={"Range": f"bytes={have}-"} if have else {})
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        resumed = have and response.status == 206
+        with open(partial, "ab" if resumed else "wb") as f:
+            for block in iter(lambda: response.read(1 << 16), b""):
+                f.write(block)

@@ -1,0 +1,142 @@
+"""Models: small backbones with a `features`/`head` split, and the surgery transfer learning needs.
+
+Every model here has `model.features` (the backbone: image → feature vector) and `model.head` (a linear
+classifier), so `freeze`, `replace_head` and `param_groups` work the same on all of them.
+"""
+
+from __future__ import annotations
+
+from torch import nn
+
+
+class SmallCNN(nn.Module):
+    """A compact CNN for small grey images: three conv blocks (with BatchNorm) → global pooling → linear head."""
+
+    def __init__(self, num_classes: int = 10, in_channels: int = 1, width: int = 32):
+        super().__init__()
+
+        def block(cin, cout):
+            return nn.Sequential(nn.Conv2d(cin, cout, 3, padding=1, bias=False), nn.BatchNorm2d(cout), nn.ReLU())
+
+        self.features = nn.Sequential(
+            block(in_channels, width), nn.MaxPool2d(2),
+            block(width, 2 * width), nn.MaxPool2d(2),
+            block(2 * width, 4 * width),
+            nn.AdaptiveAvgPool2d(1), nn.Flatten(),
+        )
+        self.head = nn.Linear(4 * width, num_classes)
+        self.num_features = 4 * width
+
+    def forward(self, x):
+        """Map images (N, C, H, W) to class scores (N, num_classes)."""
+        return self.head(self.features(x))
+
+
+class _ResidualBlock(nn.Module):
+    """Two 3×3 convs with BatchNorm and a skip connection (a 1×1 conv when the shape changes)."""
+
+    def __init__(self, cin, cout, stride=1):
+        super().__init__()
+        self.body = nn.Sequential(
+            nn.Conv2d(cin, cout, 3, stride, 1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(),
+            nn.Conv2d(cout, cout, 3, 1, 1, bias=False), nn.BatchNorm2d(cout))
+        self.skip = (nn.Identity() if stride == 1 and cin == cout else
+                     nn.Sequential(nn.Conv2d(cin, cout, 1, stride, bias=False), nn.BatchNorm2d(cout)))
+
+    def forward(self, x):
+        return (self.body(x) + self.skip(x)).relu()
+
+
+class SmallResNet(nn.Module):
+    """A small ResNet (stem + 3 residual stages) for small images, with a `features`/`head` split."""
+
+    def __init__(self, num_classes: int = 10, in_channels: int = 1, width: int = 16):
+        super().__init__()
+        self.features = nn.Sequential(
+            nn.Sequential(nn.Conv2d(in_channels, width, 3, 1, 1, bias=False), nn.BatchNorm2d(width), nn.ReLU()),
+            _ResidualBlock(width, width),
+            _ResidualBlock(width, 2 * width, stride=2),
+            _ResidualBlock(2 * width, 4 * width, stride=2),
+            nn.AdaptiveAvgPool2d(1), nn.Flatten(),
+        )
+        self.head = nn.Linear(4 * width, num_classes)
+        self.num_features = 4 * width
+
+    def forward(self, x):
+        """Map images (N, C, H, W) to class scores (N, num_classes)."""
+        return self.head(self.features(x))
+
+
+def count_parameters(model: nn.Module, trainable_only: bool = True) -> int:
+    """Count the (trainable) parameters of a model."""
+    return sum(p.numel() for p in model.parameters() if p.requires_grad or not trainable_only)
+
+
+def _blocks(model: nn.Module) -> list[nn.Module]:
+    """The backbone's top-level blocks, in order (what `freeze(up_to=k)` counts)."""
+    return list(model.features.children())
+
+
+def freeze(model: nn.Module, up_to: int | None = None) -> nn.Module:
+    """Freeze the backbone's first `up_to` blocks (all of it if None): no gradients, BatchNorm statistics fixed.
+
+    Taught in lesson 04. The head stays trainable. `requires_grad=False` alone is not enough: a BatchNorm
+    layer in train mode still normalises with batch statistics and updates its running mean/variance — the
+    classic pitfall. So frozen BatchNorm layers are switched to eval behaviour at every forward pass.
+    """
+    blocks = _blocks(model)
+    for block in blocks[: len(blocks) if up_to is None else up_to]:
+        for p in block.parameters():
+            p.requires_grad_(False)
+        for m in block.modules():
+            if isinstance(m, nn.modules.batchnorm._BatchNorm):
+                _set_bn_frozen(m, True)
+    return model
+
+
+def unfreeze(model: nn.Module, from_block: int = 0) -> nn.Module:
+    """Make the backbone's blocks from `from_block` on trainable again (their BatchNorm updates again)."""
+    for block in _blocks(model)[from_block:]:
+        for p in block.parameters():
+            p.requires_grad_(True)
+        for m in block.modules():
+            if isinstance(m, nn.modules.batchnorm._BatchNorm):
+                _set_bn_frozen(m, False)
+    return model
+
+
+def _keep_eval(module: nn.Module, inputs) -> None:
+    """Forward pre-hook: a frozen BatchNorm runs in eval mode even when its model trains."""
+    if getattr(module, "tl_frozen", False):
+        module.training = False
+
+
+def _set_bn_frozen(bn: nn.Module, frozen: bool) -> None:
+    """Mark a BatchNorm layer frozen or not, installing the eval-mode hook once."""
+    bn.tl_frozen = frozen
+    if not getattr(bn, "tl_hooked", False):
+        bn.register_forward_pre_hook(_keep_eval)
+        bn.tl_hooked = True
+    if frozen:
+        bn.eval()
+
+
+def replace_head(model: nn.Module, num_classes: int) -> nn.Module:
+    """Give the model a fresh linear head for `num_classes` classes (the backbone is kept)."""
+    model.head = nn.Linear(model.head.in_features, num_classes)
+    return model
+
+
+def param_groups(model: nn.Module, lr: float, lr_mult: float = 10.0) -> list[dict]:
+    """Discriminative learning rates: the head gets `lr`, each earlier backbone block `lr_mult` times less.
+
+    Taught in lesson 04. Returns optimizer parameter groups (frozen parameters left out), e.g.
+    `torch.optim.Adam(param_groups(model, 1e-3))`.
+    """
+    blocks = [b for b in _blocks(model) if any(True for _ in b.parameters())]
+    groups = [{"params": [p for p in model.head.parameters() if p.requires_grad], "lr": lr, "name": "head"}]
+    for depth, block in enumerate(reversed(blocks), start=1):
+        params = [p for p in block.parameters() if p.requires_grad]
+        if params:
+            groups.append({"params": params, "lr": lr / lr_mult ** depth, "name": f"block {len(blocks) - depth}"})
+    return [g for g in groups if g["params"]]
