@@ -85,24 +85,24 @@ def freeze(model: nn.Module, up_to: int | None = None) -> nn.Module:
     classic pitfall. So frozen BatchNorm layers are switched to eval behaviour at every forward pass.
     """
     blocks = _blocks(model)
-    for block in blocks[: len(blocks) if up_to is None else up_to]:
-        for p in block.parameters():
-            p.requires_grad_(False)
-        for m in block.modules():
-            if isinstance(m, nn.modules.batchnorm._BatchNorm):
-                _set_bn_frozen(m, True)
+    _set_frozen(blocks[: len(blocks) if up_to is None else up_to], True)
     return model
 
 
 def unfreeze(model: nn.Module, from_block: int = 0) -> nn.Module:
     """Make the backbone's blocks from `from_block` on trainable again (their BatchNorm updates again)."""
-    for block in _blocks(model)[from_block:]:
+    _set_frozen(_blocks(model)[from_block:], False)
+    return model
+
+
+def _set_frozen(blocks, frozen: bool) -> None:
+    """Turn gradients and BatchNorm statistics off (frozen) or on for every parameter of `blocks`."""
+    for block in blocks:
         for p in block.parameters():
-            p.requires_grad_(True)
+            p.requires_grad_(not frozen)
         for m in block.modules():
             if isinstance(m, nn.modules.batchnorm._BatchNorm):
-                _set_bn_frozen(m, False)
-    return model
+                _set_bn_frozen(m, frozen)
 
 
 def _keep_eval(module: nn.Module, inputs) -> None:
