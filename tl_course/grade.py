@@ -72,9 +72,14 @@ def grade_notebook(path: Path, timeout: int = 600) -> NotebookGrade:
         except Exception as exc:  # nbformat raises several types for broken JSON/schema
             raise ValueError(f"not a readable notebook ({type(exc).__name__}: {str(exc).splitlines()[0]})") from None
         nb.cells.append(nbformat.v4.new_code_cell(REPORT_CELL))
-        client = NotebookClient(nb, km=_current_env_kernel(), timeout=timeout, allow_errors=True,
+        km = _current_env_kernel()
+        client = NotebookClient(nb, km=km, timeout=timeout, allow_errors=True,
                                 resources={"metadata": {"path": str(path.parent.resolve())}})
-        client.execute()
+        try:
+            client.execute()
+        finally:
+            if km.has_kernel:
+                km.shutdown_kernel(now=True)  # we started it, so we stop it
         grade.failed_cells = sum(any(o.get("output_type") == "error" for o in c.get("outputs", []))
                                  for c in nb.cells[:-1] if c.cell_type == "code")
         text = "".join(o.get("text", "") for o in nb.cells[-1].get("outputs", []) if o.get("output_type") == "stream")
