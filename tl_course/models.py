@@ -6,7 +6,13 @@ classifier), so `freeze`, `replace_head` and `param_groups` work the same on all
 
 from __future__ import annotations
 
+import json
+from importlib import resources
+
+import torch
 from torch import nn
+
+from .download import sha256_of
 
 
 class SmallCNN(nn.Module):
@@ -152,9 +158,6 @@ class MissingExtraError(ImportError):
 
 def pretrained_index() -> dict:
     """Return the shipped course-trained weights: name → {file, sha256, source_accuracy, about, ...}."""
-    import json
-    from importlib import resources
-
     return json.loads(resources.files("tl_course").joinpath("weights/index.json").read_text())
 
 
@@ -165,11 +168,6 @@ def load_pretrained(name: str) -> nn.Module:
     package and are reproduced by `python -m tl_course.pretrain NAME`. `efficientnet-lite0` is real
     ImageNet weights from the optional `imagenet` extra (no download).
     """
-    import torch
-    from importlib import resources
-
-    from .download import sha256_of
-
     if name == "efficientnet-lite0":
         return load_efficientnet_lite0()
     index = pretrained_index()
@@ -210,8 +208,6 @@ class _EfficientFeatures(nn.Module):
 
     def __init__(self, net: nn.Module):
         super().__init__()
-        import torch
-
         self.net = net
         self.register_buffer("mean", torch.tensor([0.485, 0.456, 0.406]).view(1, 3, 1, 1))
         self.register_buffer("std", torch.tensor([0.229, 0.224, 0.225]).view(1, 3, 1, 1))
