@@ -97,7 +97,7 @@ def load_faces(size: int = 25) -> ImageData:
 
 
 @lru_cache(maxsize=None)
-def _texture_image(name: str, color: bool) -> np.ndarray:
+def load_picture(name: str, color: bool = False) -> np.ndarray:
     """Return one bundled scikit-image picture as float (H, W, 3) or (H, W) in [0, 1]."""
     from skimage import data as skdata
     from skimage.color import gray2rgb, rgb2gray
@@ -123,7 +123,7 @@ def load_texture_patches(split: str = "train", patch: int = 48, per_class: int =
     rng = np.random.default_rng(seed + (0 if split == "train" else 10_000))
     Xs, ys = [], []
     for label, name in enumerate(classes):
-        img = _texture_image(name, color)
+        img = load_picture(name, color)
         h, w = img.shape[:2]
         half = w // 2
         lo, hi = (0, half - patch) if split == "train" else (half, w - patch)

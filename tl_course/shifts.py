@@ -13,6 +13,8 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 
+from .data import load_picture
+
 
 def _rotation(X, s, gen):
     """Rotate each image by a random angle up to ±45°·s."""
@@ -59,9 +61,7 @@ def _invert(X, s, gen):
 
 def _background(X, s, gen):
     """Put a random crop of a real texture (scikit-image's gravel) behind the strokes, at opacity s."""
-    from .data import _texture_image
-
-    texture = torch.tensor(_texture_image("gravel", False))
+    texture = torch.tensor(load_picture("gravel"))
     H, W = X.shape[-2:]
     crops = []
     for _ in range(len(X)):
