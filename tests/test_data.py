@@ -108,3 +108,26 @@ def test_unlabelled_view_cannot_return_labels():
             getattr(view, attr)
     batch = next(iter(torch.utils.data.DataLoader(view, batch_size=4)))
     assert isinstance(batch, torch.Tensor) and batch.shape == (4, 1, 8, 8)
+
+
+def test_few_shot_split_is_disjoint_stratified_and_keeps_test_fixed_across_k():
+    y = torch.arange(60) % 3
+    tr1, va1, te1 = data.few_shot_split(y, 1, test_per_class=5, val_per_class=2, seed=4)
+    tr5, va5, te5 = data.few_shot_split(y, 5, test_per_class=5, val_per_class=2, seed=4)
+    assert torch.equal(te1, te5) and torch.equal(va1, va5)
+    for tr, k in ((tr1, 1), (tr5, 5)):
+        assert torch.bincount(y[tr]).tolist() == [k] * 3
+        assert not set(tr.tolist()) & set(va5.tolist()) and not set(tr.tolist()) & set(te5.tolist())
+    assert torch.bincount(y[te1]).tolist() == [5] * 3 and torch.bincount(y[va1]).tolist() == [2] * 3
+    assert not set(va1.tolist()) & set(te1.tolist())
+
+
+def test_random_flip_shift_keeps_shape_and_pixels_and_is_seeded():
+    X = torch.rand(16, 1, 12, 12)
+    a = data.random_flip_shift(X, torch.Generator().manual_seed(0), max_shift=2)
+    b = data.random_flip_shift(X, torch.Generator().manual_seed(0), max_shift=2)
+    assert a.shape == X.shape and torch.equal(a, b)
+    assert not torch.equal(a, X)
+    same = data.random_flip_shift(X, torch.Generator().manual_seed(0), max_shift=0)
+    for x, s in zip(X, same):  # without shifts every image is itself or its mirror image
+        assert torch.equal(s, x) or torch.equal(s, x.flip(2))

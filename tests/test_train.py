@@ -5,7 +5,7 @@ import pytest
 import torch
 from torch import nn
 
-from tl_course import runtime
+from tl_course import models, runtime, train
 from tl_course.train import as_loader, evaluate, extract_features, fit, predict
 
 
@@ -58,3 +58,33 @@ def test_fit_refuses_fully_frozen_model():
 def test_as_loader_rejects_unknown_input():
     with pytest.raises(TypeError, match="DataLoader"):
         as_loader(42)
+
+
+def test_fit_steps_keeps_the_best_validation_weights():
+    torch.manual_seed(0)
+    X = torch.randn(40, 1, 8, 8)
+    y = (X.mean((1, 2, 3)) > 0).long()
+    model = models.SmallCNN(2, width=4)
+    result = train.fit_steps(model, X[:20], y[:20], val=(X[20:], y[20:]), steps=60, lr=1e-2, eval_every=10,
+                             augment=lambda Xb, g: Xb, progress=False)
+    assert [s for s, _ in result["curve"]] == [10, 20, 30, 40, 50, 60]
+    assert result["val_acc"] == max(a for _, a in result["curve"])
+    assert train.evaluate(model, (X[20:], y[20:]))["acc"] == pytest.approx(result["val_acc"])
+
+
+def test_fit_steps_refuses_a_fully_frozen_model():
+    model = models.freeze(models.SmallCNN(2, width=4))
+    for p in model.head.parameters():
+        p.requires_grad_(False)
+    with pytest.raises(ValueError, match="frozen"):
+        train.fit_steps(model, torch.zeros(4, 1, 8, 8), torch.zeros(4).long(), steps=1)
+
+
+def test_linear_probe_picks_c_on_validation_and_scores_raw_features():
+    rng = np.random.default_rng(0)
+    F = rng.normal(size=(200, 5))
+    y = (F[:, 0] > 0).astype(int)
+    probe = train.linear_probe(F[:100] * 7.0, y[:100], F[100:150], y[100:150], Cs=(1e-4, 10.0))
+    assert probe[-1].C == 10.0  # the tiny C cannot separate the classes; validation says so
+    assert probe.score(F[150:], y[150:]) > 0.9  # raw (unnormalised) features go straight in
+    assert train.linear_probe(F[:100], y[:100], Cs=(0.1, 1.0, 10.0))[-1].C == 1.0

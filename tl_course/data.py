@@ -250,3 +250,44 @@ def split_indices(y, fractions=(0.6, 0.2, 0.2), seed: int = 0) -> tuple[torch.Te
         for i in range(len(fractions)):
             parts[i].append(members[cuts[i]:cuts[i + 1]])
     return tuple(torch.cat(p).sort().values for p in parts)
+
+
+def few_shot_split(y, k: int, test_per_class: int, val_per_class: int = 0, seed: int = 0):
+    """Split indices into (train, val, test): a fixed test set, a validation set, and `k` per class to train on.
+
+    The test and validation examples are drawn first and never depend on `k`, so a learning curve over `k`
+    is measured on the same test set at every point. All three parts are disjoint and stratified.
+    """
+    y = torch.as_tensor(y)
+    test = few_shot_indices(y, test_per_class, seed=seed + 1_000)
+    pool = _complement(len(y), test)
+    val = pool[few_shot_indices(y[pool], val_per_class, seed=seed + 2_000)] if val_per_class else pool[:0]
+    pool = _complement(len(y), torch.cat([test, val]))
+    train = pool[few_shot_indices(y[pool], k, seed=seed)]
+    return train.sort().values, val.sort().values, test
+
+
+def _complement(n: int, idx: torch.Tensor) -> torch.Tensor:
+    """Indices in range(n) that are not in `idx`, in order."""
+    keep = torch.ones(n, dtype=torch.bool)
+    keep[idx] = False
+    return torch.nonzero(keep).flatten()
+
+
+def random_flip_shift(X: torch.Tensor, generator: torch.Generator | None = None, max_shift: int = 2,
+                      vflip: bool = False) -> torch.Tensor:
+    """Data augmentation: flip each image left-right at random and shift the batch by up to `max_shift` pixels.
+
+    Taught in lesson 04. Shifts pad by reflection, so no black borders appear; `vflip` also flips
+    upside down (fine for textures, wrong for faces or digits).
+    """
+    flip = torch.rand(len(X), generator=generator) < 0.5
+    X = torch.where(flip[:, None, None, None], X.flip(3), X)
+    if vflip:
+        flip = torch.rand(len(X), generator=generator) < 0.5
+        X = torch.where(flip[:, None, None, None], X.flip(2), X)
+    if max_shift:
+        padded = F.pad(X, (max_shift,) * 4, mode="reflect")
+        i, j = torch.randint(0, 2 * max_shift + 1, (2,), generator=generator).tolist()
+        X = padded[:, :, i:i + X.shape[2], j:j + X.shape[3]]
+    return X

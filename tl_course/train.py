@@ -9,6 +9,7 @@ import copy
 import time
 from dataclasses import dataclass, field
 
+import numpy as np
 import torch
 from torch import nn
 from torch.utils.data import DataLoader, Dataset, TensorDataset
@@ -137,6 +138,76 @@ def fit(model: nn.Module, train_data, val_data=None, *, num_epochs: int = 10, lr
         model.load_state_dict(best_state)
     model.eval()
     return history
+
+
+def fit_steps(model: nn.Module, X: torch.Tensor, y: torch.Tensor, val=None, *, steps: int = 300, lr: float = 1e-3,
+              batch_size: int = 32, augment=None, eval_every: int = 25, weight_decay: float = 0.0,
+              optimizer: torch.optim.Optimizer | None = None, seed: int = 0, device=None,
+              progress: bool | None = None, desc: str = "fit") -> dict:
+    """Train on a small labelled set for `steps` optimizer steps, batches drawn with replacement.
+
+    Made for few-shot training, where an "epoch" of two images means little. `augment(X, generator)` is
+    applied to every batch. With `val=(X_val, y_val)` the weights with the best validation accuracy are
+    kept: the number of steps is chosen on validation data, never on the test set.
+    Returns `{"val_acc": best validation accuracy, "step": its step, "curve": [(step, val_acc), ...]}`.
+    """
+    device = device or runtime.get_device()
+    model.to(device)
+    gen = torch.Generator().manual_seed(seed)
+    X, y = torch.as_tensor(X).float(), torch.as_tensor(y).long()
+    if optimizer is None:
+        params = [p for p in model.parameters() if p.requires_grad]
+        if not params:
+            raise ValueError("Every parameter of the model is frozen: there is nothing for fit_steps() to train.")
+        optimizer = torch.optim.Adam(params, lr=lr, weight_decay=weight_decay)
+    loss_fn = nn.CrossEntropyLoss()
+    best = {"val_acc": -1.0, "step": 0, "curve": []}
+    best_state = None
+    for step in _progress(range(1, steps + 1), desc, progress):
+        model.train()
+        batch = torch.randint(0, len(X), (batch_size,), generator=gen)
+        Xb = X[batch] if augment is None else augment(X[batch], gen)
+        loss = loss_fn(model(Xb.to(device)), y[batch].to(device))
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        if val is not None and (step % eval_every == 0 or step == steps):
+            acc = evaluate(model, val, device=device)["acc"]
+            best["curve"].append((step, acc))
+            if acc > best["val_acc"]:
+                best.update(val_acc=acc, step=step)
+                best_state = copy.deepcopy(model.state_dict())
+    if best_state is not None:
+        model.load_state_dict(best_state)
+    model.eval()
+    return best
+
+
+def linear_probe(F_train, y_train, F_val=None, y_val=None, Cs=(0.1, 1.0, 10.0)):
+    """Fit a logistic-regression head on (cached) features, its regularisation `C` chosen on validation.
+
+    Taught in lesson 03. Each feature vector is scaled to unit length first, so one grid of `C` suits every
+    backbone. Returns a fitted scikit-learn pipeline (use `.predict`/`.score` on raw features);
+    `probe[-1].C` is the value chosen. Without validation data the middle value of `Cs` is used.
+    """
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import Normalizer
+
+    def fit_one(C):
+        return make_pipeline(Normalizer(), LogisticRegression(C=C, max_iter=5000)).fit(_flat(F_train), np.asarray(y_train))
+
+    if F_val is None:
+        return fit_one(Cs[len(Cs) // 2])
+    fitted = [fit_one(C) for C in Cs]
+    scores = [probe.score(_flat(F_val), np.asarray(y_val)) for probe in fitted]
+    return fitted[int(np.argmax(scores))]  # ties go to the first (smallest) C: the simplest head
+
+
+def _flat(F) -> np.ndarray:
+    """Features as a 2-D NumPy array (N, D)."""
+    F = np.asarray(F, dtype=np.float64)
+    return F.reshape(len(F), -1)
 
 
 @torch.no_grad()
