@@ -69,6 +69,82 @@ def q_forgets_return(Q, s, a, r, s2, done, alpha, gamma):
     Q[s, a] += alpha * (r - Q[s, a])
 
 
+def few_ok(y, k, seed):
+    rng = np.random.default_rng(seed)
+    return np.concatenate([rng.choice(np.flatnonzero(y == c), size=k, replace=False) for c in np.unique(y)])
+
+
+def few_first_k(y, k, seed):  # not random: always the first k of each class
+    return np.concatenate([np.flatnonzero(y == c)[:k] for c in np.unique(y)])
+
+
+def few_total_k(y, k, seed):  # k in total instead of k per class
+    return np.random.default_rng(seed).choice(len(y), size=k, replace=False)
+
+
+def few_with_replacement(y, k, seed):
+    rng = np.random.default_rng(seed)
+    return np.concatenate([rng.choice(np.flatnonzero(y == c), size=k, replace=True) for c in np.unique(y)])
+
+
+def few_unseeded(y, k, seed):
+    rng = np.random.default_rng()
+    return np.concatenate([rng.choice(np.flatnonzero(y == c), size=k, replace=False) for c in np.unique(y)])
+
+
+def few_returns_labels(y, k, seed):
+    return y[few_ok(y, k, seed)]
+
+
+def reach_ok(val_accs, target):
+    for epoch, acc in enumerate(val_accs, start=1):
+        if acc >= target:
+            return epoch
+    return None
+
+
+def reach_zero_based(val_accs, target):
+    for epoch, acc in enumerate(val_accs):
+        if acc >= target:
+            return epoch
+    return None
+
+
+def reach_strict(val_accs, target):
+    for epoch, acc in enumerate(val_accs, start=1):
+        if acc > target:
+            return epoch
+    return None
+
+
+def reach_last_epoch(val_accs, target):
+    for epoch, acc in enumerate(val_accs, start=1):
+        if acc >= target:
+            return epoch
+    return len(val_accs)
+
+
+def _probe_ns():
+    from types import SimpleNamespace
+
+    from tl_course import data, train
+
+    rng = np.random.default_rng(0)
+    y = torch.arange(200) % 2
+    features = rng.normal(size=(200, 16)) + 0.8 * y.numpy()[:, None]
+    tr, va, te = data.few_shot_split(y, 2, test_per_class=50, val_per_class=10, seed=0)
+    ns = dict(features=features, faces=SimpleNamespace(y=y), train_idx=tr, val_idx=va, test_idx=te)
+    probe = train.linear_probe(features[tr], y[tr], features[va], y[va])
+    cheat = train.linear_probe(features[te], y[te], features[va], y[va])
+    scores = {"test": probe.score(features[te], y[te]), "train": probe.score(features[tr], y[tr]),
+              "val": probe.score(features[va], y[va]), "cheat": cheat.score(features[te], y[te])}
+    assert len({round(v, 6) for v in scores.values()}) == 4, scores  # the wrong answers must be distinguishable
+    return ns, scores
+
+
+PROBE_NS, PROBE = _probe_ns()
+
+
 CASES = {
     "00.q1": [({"num_images": 1797}, PASS, ""),
               ({"num_images": ____}, NOT_ATTEMPTED, "blank"),
@@ -110,6 +186,31 @@ CASES = {
               ({"new_clinic": "unsupervised"}, FAIL, "not the best"),
               ({"new_clinic": "reinforcement"}, FAIL, "not the best"),
               ({"new_clinic": 3}, FAIL, "one of")],
+    "02.q1": [({"sample_few_shot": few_ok}, PASS, ""),
+              ({"sample_few_shot": lambda y, k, seed: torch.as_tensor(few_ok(y, k, seed))}, PASS, ""),
+              ({"sample_few_shot": few_first_k}, FAIL, "at random"),
+              ({"sample_few_shot": few_total_k}, FAIL, "per class"),
+              ({"sample_few_shot": few_with_replacement}, FAIL, "without"),
+              ({"sample_few_shot": few_unseeded}, FAIL, "same seed"),
+              ({"sample_few_shot": few_returns_labels}, FAIL, "positions"),
+              ({"sample_few_shot": lambda y, k, seed: ____}, NOT_ATTEMPTED, "")],
+    "02.q2": [({"epochs_to_reach": reach_ok}, PASS, ""),
+              ({"epochs_to_reach": reach_zero_based}, FAIL, "count from 1"),
+              ({"epochs_to_reach": reach_strict}, FAIL, ">="),
+              ({"epochs_to_reach": reach_last_epoch}, FAIL, "return None"),
+              ({"epochs_to_reach": lambda a, t: ____}, NOT_ATTEMPTED, "")],
+    "02.q3": [(dict(PROBE_NS, probe_acc=PROBE["test"]), PASS, ""),
+              (dict(PROBE_NS, probe_acc=100 * PROBE["test"]), FAIL, "percentage"),
+              (dict(PROBE_NS, probe_acc=PROBE["train"]), FAIL, "training"),
+              (dict(PROBE_NS, probe_acc=PROBE["val"]), FAIL, "validation"),
+              (dict(PROBE_NS, probe_acc=PROBE["cheat"]), FAIL, "trained on the test"),
+              (dict(PROBE_NS, probe_acc="high"), FAIL, "number"),
+              (dict(PROBE_NS, probe_acc=____), NOT_ATTEMPTED, "")],
+    "02.q4": [({"many_labels": "b"}, PASS, ""),
+              ({"many_labels": "a"}, FAIL, "shrinks"),
+              ({"many_labels": "c"}, FAIL, "not the best"),
+              ({"many_labels": "D"}, FAIL, "not the best"),
+              ({"many_labels": "e"}, FAIL, "one of")],
 }
 
 

@@ -5,7 +5,8 @@ import copy
 import pytest
 import torch
 
-from tl_course.models import SmallCNN, SmallResNet, count_parameters, freeze, param_groups, replace_head, unfreeze
+from tl_course.models import (SmallCNN, SmallResNet, count_parameters, freeze, latency_ms, param_groups, replace_head,
+                              unfreeze)
 
 
 @pytest.fixture(params=[SmallCNN, SmallResNet])
@@ -155,3 +156,10 @@ def test_source_data_of_random_label_recipe_has_shuffled_labels():
     noisy = pretrain.source_data("cnn-random-labels", "test")
     assert torch.equal(clean.X, noisy.X)
     assert (clean.y == noisy.y).float().mean() < 0.2
+
+
+def test_latency_ms_is_positive_and_grows_with_the_model():
+    X = torch.rand(16, 1, 16, 16)
+    small = latency_ms(SmallCNN(2, width=4), X)
+    big = latency_ms(SmallCNN(2, width=64), X)
+    assert 0 < small < big

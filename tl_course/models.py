@@ -78,6 +78,26 @@ def count_parameters(model: nn.Module, trainable_only: bool = True) -> int:
     return sum(p.numel() for p in model.parameters() if p.requires_grad or not trainable_only)
 
 
+def latency_ms(model: nn.Module, X: torch.Tensor, device="cpu", repeats: int = 5) -> float:
+    """Median time of a forward pass over the batch `X` on `device`, in milliseconds per image."""
+    import time
+
+    model = model.to(device).eval()
+    X = X.to(device)
+    times = []
+    with torch.no_grad():
+        model(X)  # warm-up: the first call pays for memory allocation and kernel selection
+        for _ in range(repeats):
+            if torch.device(device).type == "cuda":
+                torch.cuda.synchronize()
+            start = time.perf_counter()
+            model(X)
+            if torch.device(device).type == "cuda":
+                torch.cuda.synchronize()
+            times.append(time.perf_counter() - start)
+    return 1000 * sorted(times)[len(times) // 2] / len(X)
+
+
 def _blocks(model: nn.Module) -> list[nn.Module]:
     """The backbone's top-level blocks, in order (what `freeze(up_to=k)` counts)."""
     return list(model.features.children())
