@@ -145,6 +145,56 @@ def _probe_ns():
 PROBE_NS, PROBE = _probe_ns()
 
 
+def _extractor_cases():
+    """Trained models for 03.q2: the right one, and the classic mistakes."""
+    from tl_course import data, models, train
+
+    digits = data.load_digits()
+    tr, _, te = data.few_shot_split(digits.y, k=10, test_per_class=100, seed=0)
+    ns = dict(digits=digits, test_idx=te)
+
+    def fit(model):
+        train.fit(model, (digits.X[tr], digits.y[tr]), num_epochs=30, lr=1e-2, seed=0, progress=False)
+        return model
+
+    def pretrained():
+        return models.load_pretrained("cnn-printed-digits")
+
+    right = fit(models.replace_head(models.freeze(pretrained()), 10))
+    unfrozen = fit(models.replace_head(pretrained(), 10))
+    grad_off_only = models.replace_head(pretrained(), 10)
+    for p in grad_off_only.features.parameters():
+        p.requires_grad_(False)  # the pitfall: BatchNorm still updates its running statistics
+    fit(grad_off_only)
+    untrained = models.replace_head(models.freeze(pretrained()), 10)
+    old_head = models.freeze(pretrained())
+    scratch = fit(models.replace_head(models.freeze(models.SmallCNN(10)), 10))
+    return [(dict(ns, model=right), PASS, ""),
+            (dict(ns, model=unfrozen), FAIL, "not frozen"),
+            (dict(ns, model=grad_off_only), FAIL, "BatchNorm statistics drifted"),
+            (dict(ns, model=untrained), FAIL, "held-out accuracy"),
+            (dict(ns, model=old_head), FAIL, "still the pretrained one"),
+            (dict(ns, model=scratch), FAIL, "weights changed"),
+            (dict(ns, model=digits.X), FAIL, "should be the pretrained CNN"),
+            (dict(ns, model=____), NOT_ATTEMPTED, "")]
+
+
+def pool_ok(fmap):
+    return fmap.mean((2, 3))
+
+
+def pool_channels(fmap):  # averages the wrong axis
+    return fmap.mean(1)
+
+
+def pool_flatten(fmap):  # keeps every position instead of averaging
+    return fmap.flatten(1)
+
+
+def pool_max(fmap):
+    return fmap.amax((2, 3))
+
+
 CASES = {
     "00.q1": [({"num_images": 1797}, PASS, ""),
               ({"num_images": ____}, NOT_ATTEMPTED, "blank"),
@@ -206,6 +256,16 @@ CASES = {
               (dict(PROBE_NS, probe_acc=PROBE["cheat"]), FAIL, "trained on the test"),
               (dict(PROBE_NS, probe_acc="high"), FAIL, "number"),
               (dict(PROBE_NS, probe_acc=____), NOT_ATTEMPTED, "")],
+    "03.q1": [({"global_average_pool": pool_ok}, PASS, ""),
+              ({"global_average_pool": pool_channels}, FAIL, "shape"),
+              ({"global_average_pool": pool_flatten}, FAIL, "shape"),
+              ({"global_average_pool": pool_max}, FAIL, "test case"),
+              ({"global_average_pool": lambda f: ____}, NOT_ATTEMPTED, "")],
+    "03.q2": _extractor_cases(),
+    "03.q3": [({"best_depth": "middle"}, PASS, ""),
+              ({"best_depth": "last"}, FAIL, "middle blocks"),
+              ({"best_depth": "early"}, FAIL, "not the best"),
+              ({"best_depth": "deep"}, FAIL, "one of")],
     "02.q4": [({"many_labels": "b"}, PASS, ""),
               ({"many_labels": "a"}, FAIL, "shrinks"),
               ({"many_labels": "c"}, FAIL, "not the best"),

@@ -163,3 +163,15 @@ def test_latency_ms_is_positive_and_grows_with_the_model():
     small = latency_ms(SmallCNN(2, width=4), X)
     big = latency_ms(SmallCNN(2, width=64), X)
     assert 0 < small < big
+
+
+def test_frozen_blocks_run_without_dropout_while_the_model_trains():
+    model = SmallCNN(2, width=4)
+    model.features[0].append(torch.nn.Dropout(0.9))
+    freeze(model, up_to=1)
+    model.train()
+    X = torch.rand(4, 1, 8, 8)
+    assert torch.equal(model.features[0](X), model.features[0](X))  # deterministic: dropout is off when frozen
+    unfreeze(model)
+    model.train()
+    assert not torch.equal(model.features[0](X), model.features[0](X))

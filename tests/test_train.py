@@ -88,3 +88,15 @@ def test_linear_probe_picks_c_on_validation_and_scores_raw_features():
     assert probe[-1].C == 10.0  # the tiny C cannot separate the classes; validation says so
     assert probe.score(F[150:], y[150:]) > 0.9  # raw (unnormalised) features go straight in
     assert train.linear_probe(F[:100], y[:100], Cs=(0.1, 1.0, 10.0))[-1].C == 1.0
+
+
+def test_extract_layer_features_pools_each_layer_and_removes_its_hooks():
+    model = models.SmallCNN(3, width=4)
+    X = torch.rand(10, 1, 8, 8)
+    layers = {"first": model.features[0], "last": model.features[4]}
+    feats = train.extract_layer_features(model, X, layers, batch_size=4)
+    assert feats["first"].shape == (10, 4) and feats["last"].shape == (10, 16)
+    with torch.no_grad():
+        model.eval()
+        assert torch.allclose(feats["last"], model.features(X), atol=1e-6)  # block 4's pooled output = features
+    assert not model.features[0]._forward_hooks

