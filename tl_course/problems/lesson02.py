@@ -137,7 +137,7 @@ PROBLEMS = {
                   "probe_acc = probe.score(features[test_idx], faces.y[test_idx])")),
     "q4": ChoiceProblem(
         "02.q4", "many_labels", "b", ["a", "b", "c", "d"],
-        why=("Lesson 02 measured a gap of more than ten points at 1–2 labels per class that was gone at 40: "
+        why=("Lesson 02 measured a gap of more than ten points at 1 label per class that was gone at 40: "
              "the benefit is data efficiency, and it shrinks as labels grow."),
         hints=("Look at the right end of the learning curve in lesson 02.",),
         solution='many_labels = "b"'),
