@@ -234,11 +234,7 @@ class FunctionProblem(Problem):
             raise CheckFailed(f"`{self.var}` should be a function, but you gave {_describe(fn)}.")
         cases = self.cases() if callable(self.cases) else self.cases
         for i, args in enumerate(cases):
-            got = call_learner(fn, *args)
-            if got is ____ or got is None:
-                if got is ____:
-                    raise NotAttempted(f"`{self.var}` still returns the blank ____.")
-                raise CheckFailed(f"`{self.var}` returned None: did you forget `return`?")
+            got = require_returned(call_learner(fn, *args), self.var)
             want = self.reference(*args)
             got_arr = np.asarray(got.detach().cpu() if hasattr(got, "detach") else got, dtype=float)
             want_arr = np.asarray(want.detach().cpu() if hasattr(want, "detach") else want, dtype=float)
@@ -249,6 +245,15 @@ class FunctionProblem(Problem):
                 raise CheckFailed(f"On test case {i + 1} ({_describe_args(args)}), `{self.var}` returned "
                                   f"{_describe(got_arr if got_arr.size > 1 else float(got_arr))}, "
                                   f"expected {_describe(want_arr if want_arr.size > 1 else float(want_arr))}.")
+
+
+def require_returned(got, var: str, none_ok: bool = False):
+    """Return what the learner's function `var` returned; the blank means not attempted, None a missing `return`."""
+    if got is ____:
+        raise NotAttempted(f"`{var}` still returns the blank ____.")
+    if got is None and not none_ok:
+        raise CheckFailed(f"`{var}` returned None: did you forget `return`?")
+    return got
 
 
 def _describe_args(args) -> str:

@@ -84,16 +84,16 @@ def latency_ms(model: nn.Module, X: torch.Tensor, device="cpu", repeats: int = 5
 
     model = model.to(device).eval()
     X = X.to(device)
+    # GPU kernels run asynchronously: wait for them, or the clock stops before the work is done
+    sync = torch.cuda.synchronize if torch.device(device).type == "cuda" else (lambda: None)
     times = []
     with torch.no_grad():
         model(X)  # warm-up: the first call pays for memory allocation and kernel selection
         for _ in range(repeats):
-            if torch.device(device).type == "cuda":
-                torch.cuda.synchronize()
+            sync()
             start = time.perf_counter()
             model(X)
-            if torch.device(device).type == "cuda":
-                torch.cuda.synchronize()
+            sync()
             times.append(time.perf_counter() - start)
     return 1000 * sorted(times)[len(times) // 2] / len(X)
 

@@ -90,6 +90,14 @@ def _run_epoch(model, loader, loss_fn, device, optimizer=None):
     return total_loss / max(count, 1), correct / max(count, 1)
 
 
+def _adam(model: nn.Module, lr: float, weight_decay: float, caller: str) -> torch.optim.Optimizer:
+    """The default optimizer: Adam over the trainable parameters (an error if every one is frozen)."""
+    params = [p for p in model.parameters() if p.requires_grad]
+    if not params:
+        raise ValueError(f"Every parameter of the model is frozen: there is nothing for {caller}() to train.")
+    return torch.optim.Adam(params, lr=lr, weight_decay=weight_decay)
+
+
 def fit(model: nn.Module, train_data, val_data=None, *, num_epochs: int = 10, lr: float = 1e-3,
         optimizer: torch.optim.Optimizer | None = None, loss_fn=None, batch_size: int = 64,
         weight_decay: float = 0.0, patience: int | None = None, device=None, seed: int | None = None,
@@ -105,11 +113,7 @@ def fit(model: nn.Module, train_data, val_data=None, *, num_epochs: int = 10, lr
     train_loader = as_loader(train_data, batch_size, shuffle=True, seed=seed)
     val_loader = as_loader(val_data, batch_size) if val_data is not None else None
     loss_fn = loss_fn or nn.CrossEntropyLoss()
-    if optimizer is None:
-        params = [p for p in model.parameters() if p.requires_grad]
-        if not params:
-            raise ValueError("Every parameter of the model is frozen: there is nothing for fit() to train.")
-        optimizer = torch.optim.Adam(params, lr=lr, weight_decay=weight_decay)
+    optimizer = optimizer or _adam(model, lr, weight_decay, caller="fit")
     history, best_loss, best_state, waited = History(), float("inf"), None, 0
     bar = _progress(range(num_epochs), desc, progress)
     for epoch in bar:
@@ -155,11 +159,7 @@ def fit_steps(model: nn.Module, X: torch.Tensor, y: torch.Tensor, val=None, *, s
     model.to(device)
     gen = torch.Generator().manual_seed(seed)
     X, y = torch.as_tensor(X).float(), torch.as_tensor(y).long()
-    if optimizer is None:
-        params = [p for p in model.parameters() if p.requires_grad]
-        if not params:
-            raise ValueError("Every parameter of the model is frozen: there is nothing for fit_steps() to train.")
-        optimizer = torch.optim.Adam(params, lr=lr, weight_decay=weight_decay)
+    optimizer = optimizer or _adam(model, lr, weight_decay, caller="fit_steps")
     loss_fn = nn.CrossEntropyLoss()
     best = {"val_acc": -1.0, "step": 0, "curve": []}
     best_state = None

@@ -3,14 +3,12 @@
 import numpy as np
 import torch
 
-from ..grading import CheckFailed, ChoiceProblem, CustomProblem, NotAttempted, ThoughtProblem, ____, call_learner
+from ..grading import CheckFailed, ChoiceProblem, CustomProblem, ThoughtProblem, call_learner, require_returned
+from ..train import History, linear_probe
 
 
 def _as_index_array(got, name):
-    if got is ____:
-        raise NotAttempted(f"`{name}` still returns the blank ____.")
-    if got is None:
-        raise CheckFailed(f"`{name}` returned None: did you forget `return`?")
+    got = require_returned(got, name)
     arr = np.asarray(got.detach().cpu() if hasattr(got, "detach") else got)
     if arr.ndim != 1 or (arr.size and not np.issubdtype(arr.dtype, np.integer)):
         raise CheckFailed(f"`{name}` should return a 1-D array of integer indices, not an array of dtype "
@@ -50,24 +48,15 @@ def _check_sample_few_shot(sample_few_shot):
                           "not always the first k of each class.")
 
 
-def _epochs_to_reach(val_accs, target):
-    for epoch, acc in enumerate(val_accs, start=1):
-        if acc >= target:
-            return epoch
-    return None
-
-
 def _check_epochs_to_reach(epochs_to_reach):
     if not callable(epochs_to_reach):
         raise CheckFailed("`epochs_to_reach` should be a function.")
     cases = [([0.3, 0.8, 0.95, 0.97], 0.9), ([0.91, 0.5], 0.9), ([0.5, 0.9, 0.95], 0.9),
              ([0.1, 0.2], 0.9), ([], 0.5), ([0.2, 0.6, 0.4, 0.7], 0.65)]
     for i, (accs, target) in enumerate(cases, start=1):
-        got = call_learner(epochs_to_reach, list(accs), target)
-        if got is ____:
-            raise NotAttempted("`epochs_to_reach` still returns the blank ____.")
-        want = _epochs_to_reach(accs, target)
-        if got != want or (want is None) != (got is None):
+        got = require_returned(call_learner(epochs_to_reach, list(accs), target), "epochs_to_reach", none_ok=True)
+        want = History(val_acc=list(accs)).epochs_to_reach(target)
+        if got != want:
             extra = ""
             if want is not None and got == want - 1:
                 extra = " Epochs count from 1, not 0."
@@ -80,8 +69,6 @@ def _check_epochs_to_reach(epochs_to_reach):
 
 
 def _reference_probe(features, y, train_idx, val_idx):
-    from ..train import linear_probe
-
     return linear_probe(features[train_idx], y[train_idx], features[val_idx], y[val_idx])
 
 
