@@ -131,3 +131,11 @@ def test_random_flip_shift_keeps_shape_and_pixels_and_is_seeded():
     same = data.random_flip_shift(X, torch.Generator().manual_seed(0), max_shift=0)
     for x, s in zip(X, same):  # without shifts every image is itself or its mirror image
         assert torch.equal(s, x) or torch.equal(s, x.flip(2))
+
+
+def test_random_flip_shift_can_keep_left_and_right():
+    X = torch.rand(16, 1, 12, 12)
+    same = data.random_flip_shift(X, torch.Generator().manual_seed(0), max_shift=0, hflip=False)
+    assert torch.equal(same, X)
+    flipped = data.random_flip_shift(X, torch.Generator().manual_seed(0), max_shift=0, hflip=False, vflip=True)
+    assert any(torch.equal(f, x.flip(1)) and not torch.equal(f, x) for x, f in zip(X, flipped))

@@ -275,14 +275,16 @@ def _complement(n: int, idx: torch.Tensor) -> torch.Tensor:
 
 
 def random_flip_shift(X: torch.Tensor, generator: torch.Generator | None = None, max_shift: int = 2,
-                      vflip: bool = False) -> torch.Tensor:
+                      vflip: bool = False, hflip: bool = True) -> torch.Tensor:
     """Data augmentation: flip each image left-right at random and shift the batch by up to `max_shift` pixels.
 
     Taught in lesson 04. Shifts pad by reflection, so no black borders appear; `vflip` also flips
-    upside down (fine for textures, wrong for faces or digits).
+    upside down (fine for textures, wrong for faces or digits); `hflip=False` keeps left and right
+    (a mirrored 2 or 7 is not a digit).
     """
-    flip = torch.rand(len(X), generator=generator) < 0.5
-    X = torch.where(flip[:, None, None, None], X.flip(3), X)
+    if hflip:
+        flip = torch.rand(len(X), generator=generator) < 0.5
+        X = torch.where(flip[:, None, None, None], X.flip(3), X)
     if vflip:
         flip = torch.rand(len(X), generator=generator) < 0.5
         X = torch.where(flip[:, None, None, None], X.flip(2), X)
