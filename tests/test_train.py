@@ -49,6 +49,21 @@ def test_early_stopping_restores_best_weights():
     assert best == pytest.approx(min(h.val_loss), rel=1e-4)
 
 
+def test_fit_augments_training_batches_only():
+    X, y = blobs(40)
+    seen = []
+
+    def augment(Xb, gen):
+        seen.append(len(Xb))
+        return -Xb  # mirrored blobs: a model trained on them cannot separate the clean ones
+
+    model = nn.Linear(5, 2)
+    h = fit(model, (X, y), (X, y), num_epochs=15, lr=5e-2, batch_size=16, augment=augment, seed=0,
+            progress=False, device="cpu")
+    assert seen[:3] == [16, 16, 8] and len(seen) == 15 * 3  # every training batch, never validation
+    assert h.train_acc[-1] > 0.95 and h.val_acc[-1] < 0.7
+
+
 def test_fit_refuses_fully_frozen_model():
     model = nn.Linear(5, 2).requires_grad_(False)
     with pytest.raises(ValueError, match="frozen"):

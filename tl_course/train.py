@@ -72,10 +72,15 @@ def _progress(iterable, desc: str, progress: bool | None, total: int | None = No
     return tqdm(iterable, desc=desc, total=total, disable=not show, leave=False)
 
 
-def _run_epoch(model, loader, loss_fn, device, optimizer=None):
-    """Run one pass over `loader`; train if an optimizer is given. Return (mean loss, accuracy)."""
+def _run_epoch(model, loader, loss_fn, device, optimizer=None, augment=None, generator=None):
+    """Run one pass over `loader`; train if an optimizer is given. Return (mean loss, accuracy).
+
+    `augment(X, generator)` transforms each batch before the forward pass (training only).
+    """
     total_loss, correct, count = 0.0, 0, 0
     for X, y in loader:
+        if augment is not None:
+            X = augment(X, generator)
         X, y = X.to(device), y.to(device)
         with torch.set_grad_enabled(optimizer is not None):
             logits = model(X)
@@ -100,13 +105,15 @@ def _adam(model: nn.Module, lr: float, weight_decay: float, caller: str) -> torc
 
 def fit(model: nn.Module, train_data, val_data=None, *, num_epochs: int = 10, lr: float = 1e-3,
         optimizer: torch.optim.Optimizer | None = None, loss_fn=None, batch_size: int = 64,
-        weight_decay: float = 0.0, patience: int | None = None, device=None, seed: int | None = None,
-        progress: bool | None = None, desc: str = "fit") -> History:
+        weight_decay: float = 0.0, patience: int | None = None, augment=None, device=None,
+        seed: int | None = None, progress: bool | None = None, desc: str = "fit") -> History:
     """Train `model` for `num_epochs` and return its `History`.
 
     `optimizer` defaults to Adam over the trainable parameters with `lr`; pass one built from
     parameter groups for discriminative learning rates. With `patience` and `val_data`, stop after
-    `patience` epochs without a better validation loss and restore the best weights.
+    `patience` epochs without a better validation loss and restore the best weights (early stopping).
+    `augment(X, generator)` transforms every training batch (e.g. `data.random_flip_shift`); the
+    recorded training loss and accuracy are then those of the augmented batches.
     """
     device = device or runtime.get_device()
     model.to(device)
@@ -115,11 +122,12 @@ def fit(model: nn.Module, train_data, val_data=None, *, num_epochs: int = 10, lr
     loss_fn = loss_fn or nn.CrossEntropyLoss()
     optimizer = optimizer or _adam(model, lr, weight_decay, caller="fit")
     history, best_loss, best_state, waited = History(), float("inf"), None, 0
+    gen = torch.Generator().manual_seed(0 if seed is None else seed)
     bar = _progress(range(num_epochs), desc, progress)
     for epoch in bar:
         start = time.perf_counter()
         model.train()
-        loss, acc = _run_epoch(model, train_loader, loss_fn, device, optimizer)
+        loss, acc = _run_epoch(model, train_loader, loss_fn, device, optimizer, augment, gen)
         history.train_loss.append(loss)
         history.train_acc.append(acc)
         if val_loader is not None:
