@@ -15,8 +15,11 @@ def _plot(k, lr=1):
 
 
 def test_headless_falls_back_to_a_static_figure_at_the_defaults():
+    import matplotlib.pyplot as plt
+
     fig = widgets.explore(_plot, defaults={"k": 5}, k=[1, 5, 10], lr=[1, 2])
     assert fig.axes[0].get_title() == "k=5 lr=1"
+    assert not plt.fignum_exists(fig.number), "closed, so a notebook does not draw it twice"
 
 
 def test_interactive_builds_one_slider_per_control():

@@ -105,6 +105,13 @@ def show_images(images, labels=None, ncols: int = 10, cmap: str = "gray", title:
     return fig
 
 
+def mean_sd(values, digits: int = 3) -> str:
+    """`"mean ± sd"` of a list of values over seeds (sample standard deviation; 0 for a single value)."""
+    v = np.asarray(values, dtype=float)
+    sd = v.std(ddof=1) if len(v) > 1 else 0.0
+    return f"{v.mean():.{digits}f} ± {sd:.{digits}f}"
+
+
 def format_table(rows: list[dict], floatfmt: str = ".3f") -> str:
     """Return `rows` (a list of dicts with the same keys) as a plain-text table."""
     if not rows:

@@ -30,7 +30,8 @@ def explore(plot, defaults: dict | None = None, interactive: bool | None = None,
 
     `controls` maps each keyword of `plot` to the list of values it may take, e.g.
     `explore(show_k, k=[1, 2, 5, 10, 40])`; `defaults` picks the starting values (first value otherwise).
-    `plot` must return a matplotlib figure. Returns the widget, or the static figure.
+    `plot` must return a matplotlib figure. Returns the widget, or the static figure (closed, so that a
+    notebook shows it once, as the cell's result).
     """
     if not controls:
         raise ValueError("explore() needs at least one control, e.g. explore(plot, k=[1, 2, 5]).")
@@ -38,10 +39,13 @@ def explore(plot, defaults: dict | None = None, interactive: bool | None = None,
     unknown = [name for name, value in defaults.items() if name not in controls or value not in controls[name]]
     if unknown:
         raise ValueError(f"Default for {unknown[0]!r} is not one of its control's values.")
-    if not (widgets_available() if interactive is None else interactive):
-        return plot(**defaults)
-    import ipywidgets
     import matplotlib.pyplot as plt
+
+    if not (widgets_available() if interactive is None else interactive):
+        fig = plot(**defaults)
+        plt.close(fig)  # shown once, as the cell's result, not a second time by the inline backend
+        return fig
+    import ipywidgets
     from IPython.display import display
 
     def redraw(**settings):
