@@ -195,6 +195,77 @@ def pool_max(fmap):
     return fmap.amax((2, 3))
 
 
+def rates_ok(head_lr, num_blocks, mult):
+    return [head_lr / mult ** (num_blocks - i) for i in range(num_blocks)] + [head_lr]
+
+
+def rates_head_first(head_lr, num_blocks, mult):  # network order reversed
+    return rates_ok(head_lr, num_blocks, mult)[::-1]
+
+
+def rates_off_by_one(head_lr, num_blocks, mult):  # the last block gets the head's rate
+    return [head_lr / mult ** (num_blocks - i - 1) for i in range(num_blocks)] + [head_lr]
+
+
+def rates_no_head(head_lr, num_blocks, mult):
+    return rates_ok(head_lr, num_blocks, mult)[:-1]
+
+
+def change_ok(before, after):
+    change = sum(((after[k] - before[k]) ** 2).sum() for k in before)
+    return float((change / sum((before[k] ** 2).sum() for k in before)) ** 0.5)
+
+
+def change_per_tensor(before, after):  # averages each tensor's relative change
+    return float(np.mean([float((after[k] - before[k]).norm() / before[k].norm()) for k in before]))
+
+
+def change_squared(before, after):  # forgets the square root
+    return change_ok(before, after) ** 2
+
+
+def change_over_after(before, after):  # divides by the new size
+    change = sum(((after[k] - before[k]) ** 2).sum() for k in before)
+    return float((change / sum((after[k] ** 2).sum() for k in after)) ** 0.5)
+
+
+def _partial_fine_tune_cases():
+    from tl_course import data, models, train
+
+    digits = data.load_digits()
+    tr, va, te = data.few_shot_split(digits.y, k=5, test_per_class=100, val_per_class=10, seed=0)
+    ns = dict(digits=digits, test_idx=te)
+
+    def fit(model, lr=1e-3):
+        train.fit_steps(model, digits.X[tr], digits.y[tr], val=(digits.X[va], digits.y[va]), steps=200, lr=lr,
+                        seed=0, progress=False, device="cpu")
+        return model
+
+    def new(up_to=None):
+        torch.manual_seed(0)
+        model = models.replace_head(models.load_pretrained("cnn-printed-digits"), 10)
+        return models.freeze(model, up_to=up_to) if up_to != 0 else model
+
+    right = fit(new(1))
+    nothing_frozen = fit(new(0))
+    all_frozen = fit(new(None))
+    grad_off_only = new(0)
+    for p in grad_off_only.features[0].parameters():
+        p.requires_grad_(False)  # the pitfall: BatchNorm still updates its running statistics
+    fit(grad_off_only)
+    untrained = new(1)
+    too_low = fit(new(1), lr=1e-5)
+    return [(dict(ns, model=right), PASS, ""),
+            (dict(ns, model=nothing_frozen), FAIL, "not frozen"),
+            (dict(ns, model=all_frozen), FAIL, "feature extraction"),
+            (dict(ns, model=grad_off_only), FAIL, "BatchNorm statistics drifted"),
+            (dict(ns, model=untrained), FAIL, "never trained"),
+            (dict(ns, model=too_low), FAIL, "held-out accuracy"),
+            (dict(ns, model=models.SmallCNN(10)), FAIL, "not frozen"),
+            (dict(ns, model="model"), FAIL, "should be the pretrained CNN"),
+            (dict(ns, model=____), NOT_ATTEMPTED, "")]
+
+
 CASES = {
     "00.q1": [({"num_images": 1797}, PASS, ""),
               ({"num_images": ____}, NOT_ATTEMPTED, "blank"),
@@ -266,6 +337,29 @@ CASES = {
               ({"best_depth": "last"}, FAIL, "middle blocks"),
               ({"best_depth": "early"}, FAIL, "not the best"),
               ({"best_depth": "deep"}, FAIL, "one of")],
+    "04.q1": [({"layer_learning_rates": rates_ok}, PASS, ""),
+              ({"layer_learning_rates": rates_head_first}, FAIL, "test case 1"),
+              ({"layer_learning_rates": rates_off_by_one}, FAIL, "test case 1"),
+              ({"layer_learning_rates": rates_no_head}, FAIL, "shape"),
+              ({"layer_learning_rates": lambda h, n, m: ____}, NOT_ATTEMPTED, "")],
+    "04.q2": _partial_fine_tune_cases(),
+    "04.q3": [({"bn_pitfall": "b"}, PASS, ""),
+              ({"bn_pitfall": "a"}, FAIL, "running"),
+              ({"bn_pitfall": "c"}, FAIL, "running"),
+              ({"bn_pitfall": "d"}, FAIL, "not the best"),
+              ({"bn_pitfall": "batchnorm"}, FAIL, "one of")],
+    "04.q4": [({"relative_change": change_ok}, PASS, ""),
+              ({"relative_change": change_per_tensor}, FAIL, "test case 3"),
+              ({"relative_change": change_squared}, FAIL, "test case 3"),
+              ({"relative_change": change_over_after}, FAIL, "test case 2"),
+              ({"relative_change": lambda b, a: None}, FAIL, "return")],
+    "04.q5": [({"chosen_lr": 1e-3}, PASS, ""),
+              ({"chosen_lr": "1e-3"}, PASS, ""),
+              ({"chosen_lr": 1e-2}, FAIL, "test accuracy"),
+              ({"chosen_lr": 1e-4}, FAIL, "best validation"),
+              ({"chosen_lr": 3e-3}, FAIL, "one of the rates"),
+              ({"chosen_lr": "the middle one"}, FAIL, "should be a number"),
+              ({"chosen_lr": ____}, NOT_ATTEMPTED, "")],
     "02.q4": [({"many_labels": "b"}, PASS, ""),
               ({"many_labels": "a"}, FAIL, "shrinks"),
               ({"many_labels": "c"}, FAIL, "not the best"),
