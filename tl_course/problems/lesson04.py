@@ -5,6 +5,7 @@ import math
 import torch
 
 from ..grading import CheckFailed, ChoiceProblem, CustomProblem, FunctionProblem, ThoughtProblem
+from ._checks import require_cnn, require_untouched, same_tensor
 
 MIN_HELD_OUT_ACC = 0.85  # solution: 0.88-0.92 over 6 seeds (30 epochs of `fit`: 0.87-0.89); lr 1e-5: far below
 RESULTS = {1e-4: {"val": 0.80, "test": 0.79}, 1e-3: {"val": 0.87, "test": 0.82}, 1e-2: {"val": 0.84, "test": 0.83}}
@@ -33,40 +34,26 @@ def _change_cases():
             ({"x": torch.ones(2, 2)}, {"x": 3 * torch.ones(2, 2)})]
 
 
-def _same(a, b):
-    return a.shape == b.shape and torch.allclose(a.detach().float().cpu(), b.detach().float().cpu())
-
-
 def _check_partial_fine_tune(model, digits, test_idx):
     """Behaviour: first conv block frozen and untouched (BatchNorm included); later blocks and a new head trained."""
     from ..models import load_pretrained
     from ..train import evaluate
 
-    if not isinstance(model, torch.nn.Module) or not hasattr(model, "features") or not hasattr(model, "head"):
-        raise CheckFailed("`model` should be the pretrained CNN (with `.features` and `.head`), not "
-                          f"{type(model).__name__}.")
+    require_cnn(model)
     reference = load_pretrained("cnn-printed-digits")
-    first, ref_first = model.features[0], reference.features[0]
-    if any(p.requires_grad for p in first.parameters()):
+    if any(p.requires_grad for p in model.features[0].parameters()):
         raise CheckFailed("The first conv block is not frozen: its parameters still have requires_grad=True. "
                           "Use `models.freeze(model, up_to=1)`.")
-    state, ref_state = first.state_dict(), ref_first.state_dict()
-    changed = [k for k in ref_state if k not in state or not _same(state[k], ref_state[k])]
-    if changed and all("running_" in k or "num_batches" in k for k in changed):
-        raise CheckFailed(f"The first block's BatchNorm statistics drifted ({changed[0]}): `requires_grad=False` is "
-                          "not enough — `models.freeze` also keeps the frozen layers in evaluation mode.")
-    if changed:
-        raise CheckFailed(f"The first block's weights changed ({changed[0]}): it was trained, or this is not the "
-                          "`cnn-printed-digits` model.")
+    require_untouched(model.features[0], reference.features[0], "The first block")
     later = {name: p for name, p in model.features.named_parameters() if not name.startswith("0.")}
     if not all(p.requires_grad for p in later.values()):
         raise CheckFailed("Blocks 2 and 3 are frozen too: that is feature extraction, not fine-tuning. Freeze only "
                           "the first block (`up_to=1`).")
     ref_params = dict(reference.features.named_parameters())
-    if all(_same(p, ref_params[name]) for name, p in later.items()):
+    if all(same_tensor(p, ref_params[name]) for name, p in later.items()):
         raise CheckFailed("Blocks 2 and 3 are exactly as pretrained: they are trainable but were never trained. "
                           "Train the model after freezing the first block.")
-    if _same(model.head.weight, reference.head.weight):
+    if same_tensor(model.head.weight, reference.head.weight):
         raise CheckFailed("The head is still the pretrained one: give the model a new head (`models.replace_head`).")
     acc = evaluate(model, (digits.X[test_idx], digits.y[test_idx]), device="cpu")["acc"]
     if acc < MIN_HELD_OUT_ACC:
