@@ -139,3 +139,69 @@ def test_random_flip_shift_can_keep_left_and_right():
     assert torch.equal(same, X)
     flipped = data.random_flip_shift(X, torch.Generator().manual_seed(0), max_shift=0, hflip=False, vflip=True)
     assert any(torch.equal(f, x.flip(1)) and not torch.equal(f, x) for x, f in zip(X, flipped))
+
+
+def _idx_gz(path, array):
+    """Write `array` (uint8) as a gzip-compressed IDX file, MNIST's format."""
+    import gzip
+
+    import numpy as np
+
+    array = np.asarray(array, dtype=np.uint8)
+    header = bytes([0, 0, 0x08, array.ndim]) + b"".join(int(d).to_bytes(4, "big") for d in array.shape)
+    with gzip.open(path, "wb") as f:
+        f.write(header + array.tobytes())
+
+
+def _fake_mnist(tmp_path):
+    """Three tiny 'MNIST' images in the download cache, and a registry whose checksums match them."""
+    import numpy as np
+
+    from tl_course.download import Entry, sha256_of
+
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    images = np.zeros((3, 28, 28), dtype=np.uint8)
+    images[0, 4:24, 4:24] = 255                   # fills the digit box
+    images[1, 10:14, 10:14] = 128                 # a faint blob
+    images[2, 0, 0] = 255                         # ink outside the box only
+    files = {"mnist-train-images": ("train-images-idx3-ubyte.gz", images),
+             "mnist-train-labels": ("train-labels-idx1-ubyte.gz", np.array([7, 0, 3]))}
+    registry = {}
+    for name, (file, array) in files.items():
+        _idx_gz(folder / file, array)
+        registry[name] = Entry(name, f"http://127.0.0.1:9/{file}", sha256_of(folder / file))
+    return registry
+
+
+def test_load_mnist_reads_the_verified_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("TL_COURSE_OFFLINE", "1")  # everything must come from the cache
+    registry = _fake_mnist(tmp_path)
+    mnist = data.load_mnist("train", data_dir=tmp_path, registry=registry)
+    assert mnist.X.shape == (3, 1, 28, 28) and mnist.y.tolist() == [7, 0, 3]
+    assert mnist.X.max() == 1.0 and mnist.X[1].max() == pytest.approx(128 / 255)
+    small = data.load_mnist("train", digits_format=True, data_dir=tmp_path, registry=registry)
+    assert small.X.shape == (3, 1, 8, 8)
+    assert torch.equal(small.X[0], torch.ones(1, 8, 8)) and small.X[1].max() == 1.0  # brightest pixel is 1
+    assert torch.equal(small.X * 16, torch.round(small.X * 16))                     # 17 grey levels
+    assert small.X[2].max() == 0                                                      # outside the box: cropped
+
+
+def test_load_mnist_offline_names_the_file_and_the_fix(tmp_path, monkeypatch):
+    monkeypatch.setenv("TL_COURSE_OFFLINE", "1")
+    from tl_course.download import DownloadError
+
+    with pytest.raises(DownloadError, match="t10k-images-idx3-ubyte.gz .*TL_COURSE_OFFLINE"):
+        data.load_mnist("test", data_dir=tmp_path)
+    with pytest.raises(ValueError, match="'train' or 'test'"):
+        data.load_mnist("val", data_dir=tmp_path)
+
+
+def test_truncated_idx_file_is_reported(tmp_path):
+    import gzip
+
+    path = tmp_path / "bad-idx3-ubyte.gz"
+    with gzip.open(path, "wb") as f:
+        f.write(bytes([0, 0, 8, 1]) + (10).to_bytes(4, "big") + bytes(3))
+    with pytest.raises(ValueError, match="truncated"):
+        data._read_idx(path)

@@ -115,3 +115,11 @@ def test_offline_says_where_and_how(tmp_path, monkeypatch):
 
 def test_packaged_registry_loads():
     assert isinstance(download.load_registry(), dict)
+
+
+def test_packaged_registry_pins_mnist_by_sha256():
+    reg = download.load_registry()
+    for split in ("train", "test"):
+        for part in ("images", "labels"):
+            entry = reg[f"mnist-{split}-{part}"]
+            assert entry.url.startswith("https://") and len(entry.sha256) == 64 and entry.size > 0

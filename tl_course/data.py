@@ -86,6 +86,47 @@ def load_digits(size: int = 8) -> ImageData:
     return ImageData(resize(X, size), torch.tensor(bunch.target, dtype=torch.long), tuple(DIGIT_CHARS))
 
 
+def load_mnist(split: str = "test", size: int = 28, digits_format: bool = False, data_dir=None,
+               registry: dict | None = None) -> ImageData:
+    """Return MNIST's real handwritten digits (60,000 train / 10,000 test) — full scale only: it downloads.
+
+    The four files come through `download.fetch` (cache, sha256 check; a clear error offline). With
+    `digits_format=True` the images look like scikit-learn's digits: the central 20×20 box (where MNIST
+    centres each digit) averaged down to 8×8, brightest pixel 1, 17 grey levels — a 40× larger pool of
+    the same kind of target for the fast-scale lessons.
+    """
+    from .download import fetch
+
+    if split not in ("train", "test"):
+        raise ValueError(f"split must be 'train' or 'test', not {split!r}.")
+    images = _read_idx(fetch(f"mnist-{split}-images", data_dir, registry))
+    labels = _read_idx(fetch(f"mnist-{split}-labels", data_dir, registry))
+    X = torch.from_numpy(images.astype(np.float32) / 255.0).unsqueeze(1)
+    if digits_format:
+        X = F.adaptive_avg_pool2d(X[:, :, 4:24, 4:24], 8)
+        X = torch.round(X / X.amax(dim=(2, 3), keepdim=True).clamp_min(1e-6) * 16) / 16
+    else:
+        X = resize(X, size)
+    return ImageData(X, torch.from_numpy(labels.astype(np.int64)), tuple(DIGIT_CHARS))
+
+
+def _read_idx(path) -> np.ndarray:
+    """Read an IDX file (MNIST's format, optionally gzip-compressed) into a NumPy array."""
+    import gzip
+
+    opener = gzip.open if str(path).endswith(".gz") else open
+    with opener(path, "rb") as f:
+        raw = f.read()
+    if len(raw) < 4 or raw[0] != 0 or raw[1] != 0 or raw[2] != 0x08:
+        raise ValueError(f"{path} is not an IDX file of unsigned bytes.")
+    ndim = raw[3]
+    shape = tuple(int.from_bytes(raw[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim))
+    data = np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim)
+    if data.size != int(np.prod(shape)):
+        raise ValueError(f"{path} is truncated: expected {int(np.prod(shape))} values, found {data.size}.")
+    return data.reshape(shape)
+
+
 def load_faces(size: int = 25) -> ImageData:
     """Return scikit-image's `lfw_subset`: 200 real 25×25 photos, 100 faces (label 1) then 100 non-faces (0)."""
     from skimage import data as skdata
