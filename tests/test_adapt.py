@@ -1,0 +1,109 @@
+"""Domain adaptation building blocks: each against a case whose answer is known."""
+
+import numpy as np
+import pytest
+import torch
+from torch import nn
+
+from tl_course import adapt, data, models
+
+
+def gaussian(n, d=4, shift=0.0, scale=1.0, seed=0):
+    gen = torch.Generator().manual_seed(seed)
+    return torch.randn(n, d, generator=gen) * scale + shift
+
+
+def test_coral_loss_is_zero_for_equal_statistics_and_ignores_order():
+    fs = gaussian(50)
+    assert float(adapt.coral_loss(fs, fs)) == pytest.approx(0.0, abs=1e-10)
+    assert float(adapt.coral_loss(fs, fs + 3.0)) == pytest.approx(0.0, abs=1e-6)   # means do not matter, covariances do
+    ft = gaussian(60, scale=2.0, seed=1)
+    perm = torch.randperm(60, generator=torch.Generator().manual_seed(0))
+    assert float(adapt.coral_loss(fs, ft)) == pytest.approx(float(adapt.coral_loss(fs, ft[perm])), rel=1e-5)
+    assert float(adapt.coral_loss(fs, ft)) > 0.01
+
+
+def test_coral_loss_matches_its_formula_on_a_hand_case():
+    fs = torch.tensor([[1.0, 0.0], [-1.0, 0.0]])      # covariance diag(2, 0)
+    ft = torch.tensor([[0.0, 1.0], [0.0, -1.0]])      # covariance diag(0, 2)
+    assert float(adapt.coral_loss(fs, ft)) == pytest.approx((4 + 4) / (4 * 2 * 2))
+
+
+def test_coral_transform_gives_the_source_the_target_covariance():
+    fs, ft = gaussian(2000, seed=0), gaussian(2000, scale=3.0, seed=1) @ torch.tensor(
+        [[1.0, 0.5, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]])
+    out = adapt.coral_transform(fs, ft, eps=1e-6)
+    cov = lambda f: torch.cov(f.T.double())
+    assert torch.allclose(cov(out), cov(ft), rtol=0.1, atol=0.3)
+    assert not torch.allclose(cov(fs), cov(ft), rtol=0.1, atol=0.3)
+
+
+def test_mmd_is_zero_for_the_same_sample_and_grows_with_the_shift():
+    fs = gaussian(64)
+    assert float(adapt.mmd_loss(fs, fs)) == pytest.approx(0.0, abs=1e-6)
+    near, far = adapt.mmd_loss(fs, gaussian(64, shift=0.5, seed=1)), adapt.mmd_loss(fs, gaussian(64, shift=3.0, seed=1))
+    assert 0 < float(near) < float(far)
+
+
+def test_gradient_reversal_flips_the_sign_and_scales_by_lambda():
+    x = torch.tensor([1.0, -2.0, 3.0], requires_grad=True)
+    y = adapt.grad_reverse(x, lam=0.5)
+    assert torch.equal(y, x.detach())
+    (y * torch.tensor([1.0, 2.0, 3.0])).sum().backward()
+    assert torch.allclose(x.grad, torch.tensor([-0.5, -1.0, -1.5]))
+
+
+def test_adabn_changes_only_batchnorm_buffers_to_the_target_statistics():
+    torch.manual_seed(0)
+    model = models.SmallCNN(10)
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    target = torch.rand(64, 1, 8, 8) * 0.5 + 0.5
+    adapt.adabn(model, target, batch_size=16, device="cpu")
+    after = model.state_dict()
+    changed = {k for k in before if not torch.equal(before[k], after[k])}
+    assert changed and all("running_" in k or "num_batches" in k for k in changed)
+    first_bn = model.features[0][1]
+    conv_out = model.features[0][0](target)
+    assert torch.allclose(first_bn.running_mean, conv_out.mean((0, 2, 3)), atol=1e-5)
+    assert not model.training and first_bn.momentum == 0.1
+
+
+def test_proxy_a_distance_separates_same_from_different_domains():
+    same = adapt.proxy_a_distance(gaussian(200, seed=0), gaussian(200, seed=1))
+    apart = adapt.proxy_a_distance(gaussian(200, seed=0), gaussian(200, shift=4.0, seed=1))
+    assert same < 0.5 and apart > 1.8
+
+
+def test_confident_pseudo_labels_keep_only_sure_predictions():
+    model = nn.Linear(2, 2)
+    with torch.no_grad():
+        model.weight.copy_(torch.tensor([[10.0, 0.0], [0.0, 10.0]]))
+        model.bias.zero_()
+    X = torch.tensor([[1.0, 0.0], [0.0, 1.0], [0.5, 0.5]])
+    idx, labels = adapt.confident_pseudo_labels(model, X, threshold=0.9, device="cpu")
+    assert idx.tolist() == [0, 1] and labels.tolist() == [0, 1]
+
+
+@pytest.mark.parametrize("method", [None, "coral", "mmd", "dann"])
+def test_train_adapted_runs_every_method(method):
+    source = data.render_characters(64, seed=0, digits_format=True)
+    target = data.load_digits().subset(torch.arange(64))
+    torch.manual_seed(0)
+    model = models.SmallCNN(10)
+    history = adapt.train_adapted(model, (source.X, source.y), target.unlabelled(), method=method, steps=6,
+                                  batch_size=16, pseudo_threshold=0.0, pseudo_from=3, device="cpu", progress=False)
+    assert len(history["class_loss"]) == 6 and np.isfinite(history["class_loss"]).all()
+    assert (method is None) == (max(history["align_loss"]) == 0)
+
+
+def test_adaptation_cannot_receive_target_labels():
+    source = data.render_characters(16, seed=0, digits_format=True)
+    target = data.load_digits().subset(torch.arange(16))
+    model = models.SmallCNN(10)
+    for leaky in (target, (target.X, target.y), [target.X, target.y]):
+        with pytest.raises(TypeError, match="must not see target labels"):
+            adapt.train_adapted(model, (source.X, source.y), leaky, steps=1, device="cpu", progress=False)
+        with pytest.raises(TypeError, match="must not see target labels"):
+            adapt.adabn(model, leaky, device="cpu")
+    with pytest.raises(ValueError, match="Unknown method"):
+        adapt.train_adapted(model, (source.X, source.y), target.X, method="magic", steps=1, device="cpu")
