@@ -69,12 +69,14 @@ def adabn(model: nn.Module, target_X, batch_size: int = 256, device=None) -> nn.
     saved = [(m.momentum, m.training) for m in norms]
     for m in norms:
         m.reset_running_stats()
-        m.momentum = None          # a cumulative average over all the batches below
     model.eval()
     for m in norms:
         m.train()                  # only BatchNorm layers update their statistics; dropout stays off
     for start in range(0, len(X), batch_size):
-        model(X[start:start + batch_size].to(device))
+        batch = X[start:start + batch_size]
+        for m in norms:            # weight each batch by its size: the result is the average over all images
+            m.momentum = len(batch) / (start + len(batch))
+        model(batch.to(device))
     for m, (momentum, _) in zip(norms, saved):
         m.momentum = momentum
     return model.eval()
