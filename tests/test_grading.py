@@ -266,6 +266,55 @@ def _partial_fine_tune_cases():
             (dict(ns, model=____), NOT_ATTEMPTED, "")]
 
 
+def coral_ok(f_source, f_target):
+    d = f_source.shape[1]
+    return ((torch.cov(f_source.T) - torch.cov(f_target.T)) ** 2).sum() / (4 * d * d)
+
+
+def coral_unscaled(f_source, f_target):  # forgets the 4d² normaliser
+    return ((torch.cov(f_source.T) - torch.cov(f_target.T)) ** 2).sum()
+
+
+def coral_uncentred(f_source, f_target):  # second moments, not covariances
+    d = f_source.shape[1]
+    return ((f_source.T @ f_source / len(f_source) - f_target.T @ f_target / len(f_target)) ** 2).sum() / (4 * d * d)
+
+
+def coral_means(f_source, f_target):  # matches means instead of covariances
+    return ((f_source.mean(0) - f_target.mean(0)) ** 2).sum()
+
+
+def pad_ok(error):
+    return 2 * (1 - 2 * min(error, 0.5))
+
+
+def _adabn_cases():
+    from tl_course import adapt, data, models, train
+
+    target = data.load_digits().X[:300]
+    ns = dict(target_images=target)
+
+    def pretrained():
+        return models.load_pretrained("cnn-printed-digits")
+
+    right = adapt.adabn(pretrained(), target, device="cpu")
+    nudged = pretrained()
+    nudged.train()
+    with torch.no_grad():
+        nudged(target)  # one pass with the default momentum: only 10 % of the way to the target statistics
+    nudged.eval()
+    trained = pretrained()
+    train.fit_steps(trained, target[:20], torch.arange(20) % 10, steps=3, progress=False, device="cpu")
+    left_training = adapt.adabn(pretrained(), target, device="cpu").train()
+    return [(dict(ns, model=right), PASS, ""),
+            (dict(ns, model=pretrained()), FAIL, "still the source's"),
+            (dict(ns, model=nudged), FAIL, "momentum"),
+            (dict(ns, model=trained), FAIL, "weights changed"),
+            (dict(ns, model=left_training), FAIL, "train mode"),
+            (dict(ns, model=target), FAIL, "should be the pretrained CNN"),
+            (dict(ns, model=____), NOT_ATTEMPTED, "")]
+
+
 CASES = {
     "00.q1": [({"num_images": 1797}, PASS, ""),
               ({"num_images": ____}, NOT_ATTEMPTED, "blank"),
@@ -360,6 +409,27 @@ CASES = {
               ({"chosen_lr": 3e-3}, FAIL, "one of the rates"),
               ({"chosen_lr": "the middle one"}, FAIL, "should be a number"),
               ({"chosen_lr": ____}, NOT_ATTEMPTED, "")],
+    "05.q1": [({"coral_loss": coral_ok}, PASS, ""),
+              ({"coral_loss": coral_unscaled}, FAIL, "test case 1"),
+              ({"coral_loss": coral_uncentred}, FAIL, "test case"),
+              ({"coral_loss": coral_means}, FAIL, "test case 1"),
+              ({"coral_loss": lambda s, t: ____}, NOT_ATTEMPTED, "")],
+    "05.q2": _adabn_cases(),
+    "05.q3": [({"proxy_a_distance": pad_ok}, PASS, ""),
+              ({"proxy_a_distance": lambda e: 1 - 2 * e}, FAIL, "test case 1"),
+              ({"proxy_a_distance": lambda e: 2 * (1 - 2 * e)}, FAIL, "test case 5"),
+              ({"proxy_a_distance": lambda e: 2 * e}, FAIL, "test case 1"),
+              ({"proxy_a_distance": lambda e: None}, FAIL, "return")],
+    "05.q4": [({"choose_with": "b"}, PASS, ""),
+              ({"choose_with": "a"}, FAIL, "test set must stay"),
+              ({"choose_with": "c"}, FAIL, "source validation"),
+              ({"choose_with": "d"}, FAIL, "not the best"),
+              ({"choose_with": "dev"}, FAIL, "one of")],
+    "05.q5": [({"label_shift": "c"}, PASS, ""),
+              ({"label_shift": "a"}, FAIL, "whole target distribution"),
+              ({"label_shift": "b"}, FAIL, "not the best"),
+              ({"label_shift": "C"}, PASS, ""),
+              ({"label_shift": "hurts"}, FAIL, "one of")],
     "02.q4": [({"many_labels": "b"}, PASS, ""),
               ({"many_labels": "a"}, FAIL, "shrinks"),
               ({"many_labels": "c"}, FAIL, "not the best"),

@@ -1,0 +1,105 @@
+"""Exercise 05 — domain adaptation: the CORAL loss, AdaBN, the proxy A-distance, choosing without test labels."""
+
+import torch
+
+from ..grading import CheckFailed, ChoiceProblem, CustomProblem, FunctionProblem, ThoughtProblem
+from ._checks import require_cnn, same_tensor
+
+
+def _coral(f_source, f_target):
+    from ..adapt import coral_loss
+
+    return coral_loss(torch.as_tensor(f_source).double(), torch.as_tensor(f_target).double())
+
+
+def _coral_cases():
+    gen = torch.Generator().manual_seed(0)
+    fs = torch.randn(40, 5, generator=gen)
+    return [(torch.tensor([[1.0, 0.0], [-1.0, 0.0]]), torch.tensor([[0.0, 1.0], [0.0, -1.0]])),
+            (fs, fs + 2.0),                                      # same covariance, shifted mean: 0
+            (fs, torch.randn(30, 5, generator=gen) * 3),          # different sizes and scales
+            (fs[:, :3], torch.randn(50, 3, generator=gen) @ torch.tensor([[1.0, 0.8, 0.0], [0.0, 1.0, 0.0],
+                                                                            [0.0, 0.0, 0.3]]))]
+
+
+def _pad(error):
+    return 2.0 * (1.0 - 2.0 * min(float(error), 0.5))
+
+
+def _pad_cases():
+    return [(0.0,), (0.25,), (0.1,), (0.5,), (0.7,)]
+
+
+def _check_adabn(model, target_images):
+    """Behaviour: same weights as the source model; BatchNorm statistics equal to the target's; eval mode."""
+    from ..models import load_pretrained
+
+    require_cnn(model)
+    reference = load_pretrained("cnn-printed-digits")
+    params, ref_params = dict(model.named_parameters()), dict(reference.named_parameters())
+    moved = [k for k in ref_params if k not in params or not same_tensor(params[k], ref_params[k])]
+    if moved:
+        raise CheckFailed(f"Weights changed ({moved[0]}): AdaBN updates BatchNorm statistics only — no training, "
+                          "no gradient step.")
+    bn = model.features[0][1]
+    if same_tensor(bn.running_mean, reference.features[0][1].running_mean):
+        raise CheckFailed("The BatchNorm statistics are still the source's: run the target images through the "
+                          "network with its BatchNorm layers in train mode (or use `adapt.adabn`).")
+    with torch.no_grad():
+        conv = model.features[0][0].cpu()(torch.as_tensor(target_images).float().cpu())
+    want_mean, want_var = conv.mean((0, 2, 3)), conv.var((0, 2, 3))
+    if not torch.allclose(bn.running_mean.cpu(), want_mean, atol=1e-3):
+        raise CheckFailed("The first BatchNorm layer's running mean is not the mean over all target images: with the "
+                          "default momentum each batch only nudges it. Reset the statistics and use `momentum=None` "
+                          "(a cumulative average), as `adapt.adabn` does.")
+    if not torch.allclose(bn.running_var.cpu(), want_var, rtol=0.05, atol=1e-3):
+        raise CheckFailed("The running mean is right but the running variance is not the target's.")
+    if model.training:
+        raise CheckFailed("The model is still in train mode: call `model.eval()` so BatchNorm uses the new statistics.")
+
+
+PROBLEMS = {
+    "q1": FunctionProblem(
+        "05.q1", "coral_loss", _coral, _coral_cases,
+        hints=("Compute each batch's d×d feature covariance (`torch.cov(f.T)`), then the squared distance between them.",
+               "Sum the squared differences of the two covariance matrices and divide by 4·d².",
+               "`d = f_source.shape[1]; return ((torch.cov(f_source.T) - torch.cov(f_target.T)) ** 2).sum() / (4 * d * d)`"),
+        solution=("def coral_loss(f_source, f_target):\n"
+                  "    d = f_source.shape[1]\n"
+                  "    return ((torch.cov(f_source.T) - torch.cov(f_target.T)) ** 2).sum() / (4 * d * d)")),
+    "q2": CustomProblem(
+        "05.q2", ("model", "target_images"), _check_adabn,
+        hints=("AdaBN needs no labels and no optimizer: only the BatchNorm running statistics change.",
+               "`adapt.adabn(model, target_images)` resets them and recomputes them on the target images.",
+               "model = models.load_pretrained('cnn-printed-digits'); adapt.adabn(model, target_images)"),
+        solution=("model = models.load_pretrained(\"cnn-printed-digits\")\n"
+                  "adapt.adabn(model, target_images)")),
+    "q3": FunctionProblem(
+        "05.q3", "proxy_a_distance", _pad, _pad_cases,
+        hints=("The proxy A-distance is 2(1 − 2ε), ε being the domain classifier's held-out error.",
+               "An error above 0.5 is no better than chance (flip the predictions): treat it as 0.5.",
+               "`return 2 * (1 - 2 * min(error, 0.5))`"),
+        solution="def proxy_a_distance(error):\n    return 2 * (1 - 2 * min(error, 0.5))"),
+    "q4": ChoiceProblem(
+        "05.q4", "choose_with", "b", ["a", "b", "c", "d"],
+        why=("Only target labels can tell whether an alignment weight helps on the target; the test set must stay "
+             "untouched, and source validation scored every candidate near 100 % in lesson 05. So: a small, explicit, "
+             "labelled target dev set."),
+        hints=("Which of these sees the target domain with labels, and is not the set you report on?",),
+        solution='choose_with = "b"'),
+    "q5": ChoiceProblem(
+        "05.q5", "label_shift", "c", ["a", "b", "c"],
+        why=("Alignment pulls the whole target distribution onto the whole source distribution; when the target holds "
+             "only some classes, their features get pushed towards the other classes. Lesson 05 measured MMD losing "
+             "accuracy with a target of digits 0-4 only."),
+        hints=("What does MMD match — classes, or whole distributions?",),
+        solution='label_shift = "c"'),
+    "q6": ThoughtProblem(
+        "05.q6",
+        answer=("Source validation measures how well the model does on the source domain, and every reasonable "
+                "alignment weight keeps that near perfect — it cannot see whether the target got better or worse. "
+                "Choosing on the target test set would make the reported number optimistic (selection bias). "
+                "What is left is a small labelled target dev set, said out loud, or a criterion designed for the "
+                "unlabelled case (e.g. importance-weighted or reverse validation), each with its own assumptions."),
+        hints=("What does a source-validation score measure, and what did it show for every candidate in lesson 05?",)),
+}
