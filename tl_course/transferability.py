@@ -1,0 +1,145 @@
+"""Transferability: will a source model help on this target — measured after training, or predicted before.
+
+For issue 8 / lesson 06. After training: the negative-transfer gap with a confidence interval over seeds.
+Before training, from a pretrained model's features or predictions on the labelled target data:
+- `logme` — the log marginal evidence of a Bayesian linear model on the features (You et al., 2021, "LogME").
+- `leep` — the log expected empirical prediction of the source classifier (Nguyen et al., 2020, "LEEP").
+- `nce` — the negative conditional entropy of target labels given source predictions (Tran et al., 2019).
+- `h_score` — inter-class over total feature variance (Bao et al., 2019).
+- `rank_agreement` — Kendall's τ and Spearman's ρ between a score's ranking of sources and the accuracy they reach.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+
+def _array(a, dtype=float) -> np.ndarray:
+    return np.asarray(a.detach().cpu() if hasattr(a, "detach") else a, dtype=dtype)
+
+
+# ------------------------------------------------------------------------------------------------
+# After training: the negative-transfer gap
+
+
+def negative_transfer_gap(error_with_source, error_target_only, confidence: float = 0.95) -> dict:
+    """Error of the model that used the source minus error of the same model trained on the target alone.
+
+    Wang et al. (2019), "Characterizing and avoiding negative transfer". Positive = the source *hurt*.
+    The inputs are paired per seed (same split, same seed). Returns the mean gap and a t-interval over seeds.
+    """
+    from scipy import stats
+
+    a, b = _array(error_with_source), _array(error_target_only)
+    if a.shape != b.shape or a.ndim != 1 or len(a) < 2:
+        raise ValueError("Give one error per seed for each model, paired by seed (at least two seeds).")
+    diff = a - b
+    half = stats.t.ppf(0.5 + confidence / 2, len(diff) - 1) * diff.std(ddof=1) / math.sqrt(len(diff))
+    return {"gap": float(diff.mean()), "low": float(diff.mean() - half), "high": float(diff.mean() + half),
+            "per_seed": diff.tolist()}
+
+
+# ------------------------------------------------------------------------------------------------
+# Before training: scores from features or predictions
+
+
+def _evidence(sigma, z, y_norm2, n, dim, alpha, beta):
+    """Log evidence of y under y = F w + noise, w ~ N(0, I/alpha), noise ~ N(0, I/beta), via F's SVD."""
+    shrink = alpha / (alpha + beta * sigma)
+    residual = float(((shrink * z) ** 2).sum() + y_norm2 - (z ** 2).sum())
+    m_norm2 = float(((beta * np.sqrt(sigma) * z / (alpha + beta * sigma)) ** 2).sum())
+    log_det = float(np.log(alpha + beta * sigma).sum()) + (dim - len(sigma)) * math.log(alpha)
+    value = (dim / 2 * math.log(alpha) + n / 2 * math.log(beta) - n / 2 * math.log(2 * math.pi)
+             - beta / 2 * residual - alpha / 2 * m_norm2 - log_det / 2)
+    return value, residual, m_norm2
+
+
+def _logme_one(sigma, z, y_norm2, n, dim, iterations=100, tol=1e-6):
+    """Maximise the evidence over (alpha, beta) by MacKay's fixed-point updates; return (evidence, alpha, beta)."""
+    alpha, beta = 1.0, 1.0
+    for _ in range(iterations):
+        gamma = float((beta * sigma / (alpha + beta * sigma)).sum())
+        _, residual, m_norm2 = _evidence(sigma, z, y_norm2, n, dim, alpha, beta)
+        new_alpha, new_beta = gamma / max(m_norm2, 1e-12), (n - gamma) / max(residual, 1e-12)
+        done = abs(new_alpha - alpha) / alpha < tol and abs(new_beta - beta) / beta < tol
+        alpha, beta = new_alpha, new_beta
+        if done:
+            break
+    return _evidence(sigma, z, y_norm2, n, dim, alpha, beta)[0], alpha, beta
+
+
+def logme(features, labels, return_details: bool = False):
+    """LogME: the evidence of a Bayesian linear regression from features to each one-hot label, per example.
+
+    Higher is better. For each class, the prior and noise precisions are set to maximise the evidence
+    (MacKay's fixed point), then the log evidence is divided by n and averaged over classes.
+    """
+    F = _array(features)
+    y = _array(labels, dtype=int)
+    n, dim = F.shape
+    U, s, _ = np.linalg.svd(F, full_matrices=False)
+    keep = s > 1e-10 * s.max()
+    U, sigma = U[:, keep], s[keep] ** 2
+    scores, details = [], []
+    for k in np.unique(y):
+        target = (y == k).astype(float)
+        z = U.T @ target
+        value, alpha, beta = _logme_one(sigma, z, float(target @ target), n, dim)
+        scores.append(value / n)
+        details.append({"class": int(k), "alpha": alpha, "beta": beta})
+    score = float(np.mean(scores))
+    return (score, details) if return_details else score
+
+
+def leep(source_probs, labels) -> float:
+    """LEEP: how well "source class → target class" re-labelling predicts the target labels (≤ 0, higher is better).
+
+    `source_probs` (n, |Z|) are the source model's class probabilities on the target images.
+    """
+    theta = _array(source_probs)
+    y = _array(labels, dtype=int)
+    classes = np.unique(y)
+    joint = np.stack([theta[y == c].sum(0) for c in classes]) / len(y)          # P(y, z), shape (|Y|, |Z|)
+    conditional = joint / joint.sum(0, keepdims=True).clip(1e-12)              # P(y | z)
+    index = np.searchsorted(classes, y)
+    expected = (theta * conditional[index]).sum(1)                             # Σ_z P(y_i | z) θ_z(x_i)
+    return float(np.log(expected.clip(1e-12)).mean())
+
+
+def nce(source_predictions, labels) -> float:
+    """NCE: minus the conditional entropy H(Y | Z) of target labels given the source model's predicted class."""
+    z = _array(source_predictions, dtype=int)
+    y = _array(labels, dtype=int)
+    total = 0.0
+    for value in np.unique(z):
+        counts = np.unique(y[z == value], return_counts=True)[1]
+        p = counts / counts.sum()
+        total += (z == value).mean() * float(-(p * np.log(p)).sum())
+    return -total
+
+
+def h_score(features, labels) -> float:
+    """H-score: trace(cov(f)⁻¹ · cov(E[f | y])) — how much of the feature variance lies between the classes."""
+    F = _array(features)
+    y = _array(labels, dtype=int)
+    F = F - F.mean(0)
+    class_means = np.stack([F[y == c].mean(0) for c in np.unique(y)])
+    G = class_means[np.searchsorted(np.unique(y), y)]                          # each row replaced by its class mean
+    cov_f = F.T @ F / len(F)
+    cov_g = G.T @ G / len(F)
+    return float(np.trace(np.linalg.pinv(cov_f, rcond=1e-10) @ cov_g))
+
+
+def rank_agreement(scores: dict, accuracies: dict) -> dict:
+    """Kendall's τ and Spearman's ρ between `{source: score}` and `{source: accuracy reached}` (same keys)."""
+    from scipy import stats
+
+    if set(scores) != set(accuracies) or len(scores) < 3:
+        raise ValueError("Give a score and an accuracy for the same sources (at least three).")
+    names = sorted(scores)
+    a, b = [scores[n] for n in names], [accuracies[n] for n in names]
+    return {"kendall_tau": float(stats.kendalltau(a, b).statistic),
+            "spearman_rho": float(stats.spearmanr(a, b).statistic),
+            "ranking": sorted(names, key=scores.get, reverse=True)}
