@@ -22,7 +22,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from . import runtime
-from .train import _progress
+from .train import _flat, _progress
 
 
 # ------------------------------------------------------------------------------------------------
@@ -39,8 +39,7 @@ def proxy_a_distance(F_source, F_target, seed: int = 0) -> float:
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
-    Fs, Ft = (np.asarray(f.detach().cpu() if hasattr(f, "detach") else f, dtype=float).reshape(len(f), -1)
-              for f in (F_source, F_target))
+    Fs, Ft = _flat(F_source), _flat(F_target)
     X = np.concatenate([Fs, Ft])
     d = np.concatenate([np.zeros(len(Fs)), np.ones(len(Ft))])
     order = np.random.default_rng(seed).permutation(len(X))
@@ -66,7 +65,7 @@ def adabn(model: nn.Module, target_X, batch_size: int = 256, device=None) -> nn.
     X = _images(target_X)
     model.to(device)
     norms = [m for m in model.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
-    saved = [(m.momentum, m.training) for m in norms]
+    momenta = [m.momentum for m in norms]
     for m in norms:
         m.reset_running_stats()
     model.eval()
@@ -77,7 +76,7 @@ def adabn(model: nn.Module, target_X, batch_size: int = 256, device=None) -> nn.
         for m in norms:            # weight each batch by its size: the result is the average over all images
             m.momentum = len(batch) / (start + len(batch))
         model(batch.to(device))
-    for m, (momentum, _) in zip(norms, saved):
+    for m, momentum in zip(norms, momenta):
         m.momentum = momentum
     return model.eval()
 

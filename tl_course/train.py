@@ -213,8 +213,8 @@ def linear_probe(F_train, y_train, F_val=None, y_val=None, Cs=(0.1, 1.0, 10.0)):
 
 
 def _flat(F) -> np.ndarray:
-    """Features as a 2-D NumPy array (N, D)."""
-    F = np.asarray(F, dtype=np.float64)
+    """Features (a tensor on any device, or an array) as a 2-D NumPy array (N, D)."""
+    F = np.asarray(F.detach().cpu() if hasattr(F, "detach") else F, dtype=np.float64)
     return F.reshape(len(F), -1)
 
 

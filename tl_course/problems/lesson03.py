@@ -3,7 +3,7 @@
 import torch
 
 from ..grading import CheckFailed, ChoiceProblem, CustomProblem, FunctionProblem, ThoughtProblem
-from ._checks import require_cnn, require_untouched
+from ._checks import require_cnn, require_untouched, same_tensor
 
 MIN_HELD_OUT_ACC = 0.75  # frozen printed-digit features + a trained head: 0.81-0.85 over 3 seeds; untrained 0.04-0.08
 
@@ -32,7 +32,7 @@ def _check_frozen_extractor(model, digits, test_idx):
     require_untouched(model.features, reference.features, "The backbone")
     if not any(p.requires_grad for p in model.head.parameters()):
         raise CheckFailed("The head is frozen too: only the backbone should be frozen.")
-    if torch.allclose(model.head.weight.detach().cpu(), reference.head.weight):
+    if same_tensor(model.head.weight, reference.head.weight):
         raise CheckFailed("The head is still the pretrained one: give the model a new head (`models.replace_head`) "
                           "and train it.")
     acc = evaluate(model, (digits.X[test_idx], digits.y[test_idx]), device="cpu")["acc"]

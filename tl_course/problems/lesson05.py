@@ -50,8 +50,8 @@ def _check_adabn(model, target_images):
     want_mean, want_var = conv.mean((0, 2, 3)), conv.var((0, 2, 3))
     if not torch.allclose(bn.running_mean.cpu(), want_mean, atol=1e-3):
         raise CheckFailed("The first BatchNorm layer's running mean is not the mean over all target images: with the "
-                          "default momentum each batch only nudges it. Reset the statistics and use `momentum=None` "
-                          "(a cumulative average), as `adapt.adabn` does.")
+                          "default momentum each batch only nudges it. Reset the statistics and average them over all the "
+                          "target images, as `adapt.adabn` does.")
     if not torch.allclose(bn.running_var.cpu(), want_var, rtol=0.05, atol=1e-3):
         raise CheckFailed("The running mean is right but the running variance is not the target's.")
     if model.training:
