@@ -28,6 +28,22 @@ def test_nce_hand_case():
     assert tr.nce(z, z) == pytest.approx(0.0)
 
 
+def test_h_score_shrinkage_keeps_small_samples_informative():
+    rng = np.random.default_rng(0)
+    means = rng.normal(size=(4, 30))                                 # 4 classes in 30 dimensions, unit noise
+    centred = means - means.mean(0)
+    between = centred.T @ centred / 4
+    true_score = np.trace(np.linalg.solve(np.eye(30) + between, between))
+    y = np.repeat(np.arange(4), 5)                                   # only 20 examples: cov(f) is singular
+    informative, noise = means[y] + rng.normal(size=(20, 30)), rng.normal(size=(20, 30))
+    assert tr.h_score(informative, y) == pytest.approx(3.0) == tr.h_score(noise, y)    # always C - 1: useless
+    assert tr.h_score(informative, y, shrinkage=True) == pytest.approx(true_score, abs=0.3)
+    assert tr.h_score(noise, y, shrinkage=True) < true_score - 1.5
+    many = np.repeat(np.arange(2), 500)
+    F = np.eye(2)[many] @ rng.normal(size=(2, 3)) + rng.normal(size=(1000, 3))
+    assert tr.h_score(F, many, shrinkage=True) == pytest.approx(tr.h_score(F, many), rel=0.02)  # n >> d: no change
+
+
 def test_h_score_hand_cases():
     y = np.array([0, 0, 1, 1])
     assert tr.h_score(np.array([[-1.0], [-1.0], [1.0], [1.0]]), y) == pytest.approx(1.0)   # all variance between classes

@@ -5,7 +5,7 @@ Before training, from a pretrained model's features or predictions on the labell
 - `logme` — the log marginal evidence of a Bayesian linear model on the features (You et al., 2021, "LogME").
 - `leep` — the log expected empirical prediction of the source classifier (Nguyen et al., 2020, "LEEP").
 - `nce` — the negative conditional entropy of target labels given source predictions (Tran et al., 2019).
-- `h_score` — inter-class over total feature variance (Bao et al., 2019).
+- `h_score` — inter-class over total feature variance (Bao et al., 2019), optionally with a shrunk covariance.
 - `rank_agreement` — Kendall's τ and Spearman's ρ between a score's ranking of sources and the accuracy they reach.
 """
 
@@ -120,15 +120,27 @@ def nce(source_predictions, labels) -> float:
     return -total
 
 
-def h_score(features, labels) -> float:
-    """H-score: trace(cov(f)⁻¹ · cov(E[f | y])) — how much of the feature variance lies between the classes."""
+def h_score(features, labels, shrinkage: bool = False) -> float:
+    """H-score: trace(cov(f)⁻¹ · cov(E[f | y])) — how much of the feature variance lies between the classes.
+
+    With fewer examples than feature dimensions, cov(f) is singular and the plain score is exactly
+    (number of classes − 1) for *any* features: it cannot tell sources apart. `shrinkage=True` estimates
+    cov(f) with Ledoit–Wolf shrinkage and shrinks the between-class covariance by the same factor
+    (Ibrahim et al., 2022, "Newer is not always better: rethinking transferability metrics"), which keeps the
+    score informative on small target sets.
+    """
     F = _array(features)
     y = _array(labels, dtype=int)
     F = F - F.mean(0)
     class_means = np.stack([F[y == c].mean(0) for c in np.unique(y)])
     G = class_means[np.searchsorted(np.unique(y), y)]                          # each row replaced by its class mean
-    cov_f = F.T @ F / len(F)
     cov_g = G.T @ G / len(F)
+    if shrinkage:
+        from sklearn.covariance import LedoitWolf
+
+        lw = LedoitWolf(assume_centered=True).fit(F)    # cov = (1 - a)·sample cov + a·(mean variance)·I
+        return float(np.trace(np.linalg.solve(lw.covariance_, (1 - lw.shrinkage_) * cov_g)))
+    cov_f = F.T @ F / len(F)
     return float(np.trace(np.linalg.pinv(cov_f, rcond=1e-10) @ cov_g))
 
 
