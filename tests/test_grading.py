@@ -315,6 +315,103 @@ def _adabn_cases():
             (dict(ns, model=____), NOT_ATTEMPTED, "")]
 
 
+# ---- exercise 06: negative transfer
+
+
+def gap_ok(e_src, e_tgt):
+    from scipy import stats
+    d = np.asarray(e_src) - np.asarray(e_tgt)
+    half = stats.t.ppf(0.975, len(d) - 1) * d.std(ddof=1) / np.sqrt(len(d))
+    return d.mean(), d.mean() - half, d.mean() + half
+
+
+def gap_flipped(e_src, e_tgt):  # target only minus source: the sign of "helps" and "hurts" swapped
+    return tuple(-v for v in gap_ok(e_src, e_tgt))[::-1]
+
+
+def gap_z(e_src, e_tgt):  # 1.96 instead of t: too narrow with few seeds
+    d = np.asarray(e_src) - np.asarray(e_tgt)
+    half = 1.96 * d.std(ddof=1) / np.sqrt(len(d))
+    return d.mean(), d.mean() - half, d.mean() + half
+
+
+def gap_unpaired(e_src, e_tgt):  # ignores the pairing: Welch-style interval of the difference of means
+    from scipy import stats
+    a, b = np.asarray(e_src), np.asarray(e_tgt)
+    se = np.sqrt(a.var(ddof=1) / len(a) + b.var(ddof=1) / len(b))
+    half = stats.t.ppf(0.975, len(a) - 1) * se
+    return a.mean() - b.mean(), a.mean() - b.mean() - half, a.mean() - b.mean() + half
+
+
+def leep_ok(theta, y):
+    classes = np.unique(y)
+    joint = np.stack([theta[y == c].sum(0) for c in classes]) / len(y)
+    cond = joint / joint.sum(0, keepdims=True)
+    return np.log((theta * cond[np.searchsorted(classes, y)]).sum(1)).mean()
+
+
+def leep_argmax(theta, y):  # hard source predictions instead of probabilities
+    return leep_ok(np.eye(theta.shape[1])[theta.argmax(1)] * 0.999 + 0.001 / theta.shape[1], y)
+
+
+def leep_joint(theta, y):  # forgets to divide by P(z): uses the joint, not the conditional
+    classes = np.unique(y)
+    joint = np.stack([theta[y == c].sum(0) for c in classes]) / len(y)
+    return np.log((theta * joint[np.searchsorted(classes, y)]).sum(1)).mean()
+
+
+def leep_index_by_label(theta, y):  # indexes rows by the raw label: wrong when labels are not 0..K-1
+    classes = np.unique(y)
+    joint = np.stack([theta[y == c].sum(0) for c in classes]) / len(y)
+    cond = joint / joint.sum(0, keepdims=True)
+    return np.log((theta * cond[np.minimum(y, len(classes) - 1)]).sum(1)).mean()
+
+
+def _choice_ns():
+    rng = np.random.default_rng(0)
+    y = np.repeat(np.arange(3), 10)
+    good = np.eye(3)[y] @ rng.normal(size=(3, 8)) * 2 + rng.normal(size=(30, 8))
+    feats = {"good": good, "noise": rng.normal(size=(30, 8)), "weak": good * 0.2 + rng.normal(size=(30, 8))}
+    return feats, y
+
+
+CHOICE_FEATURES, CHOICE_LABELS = _choice_ns()
+
+
+def _choice_cases():
+    from tl_course.transferability import h_score, logme
+    ok = {n: logme(F, CHOICE_LABELS) for n, F in CHOICE_FEATURES.items()}
+    base = {"target_features": CHOICE_FEATURES, "target_labels": CHOICE_LABELS}
+    worst = min(ok, key=ok.get)
+    h = {n: h_score(F, CHOICE_LABELS) for n, F in CHOICE_FEATURES.items()}          # another score
+    return [({**base, "scores": ok, "chosen": "good"}, PASS, ""),
+            ({**base, "scores": ok, "chosen": worst}, FAIL, "highest LogME"),
+            ({**base, "scores": h, "chosen": "good"}, FAIL, "transferability.logme"),
+            ({**base, "scores": {"good": ok["good"]}, "chosen": "good"}, FAIL, "no entry"),
+            ({**base, "scores": ok, "chosen": "the good one"}, FAIL, "candidate names"),
+            ({**base, "scores": [1, 2, 3], "chosen": "good"}, FAIL, "should be a dict"),
+            ({**base, "scores": ____, "chosen": ____}, NOT_ATTEMPTED, "")]
+
+
+def fallback_ok(vt, tt, vs, ts):
+    chosen = np.where(np.asarray(vt) > np.asarray(vs), tt, ts)
+    return np.mean((1 - chosen) - (1 - np.asarray(ts)))
+
+
+def fallback_on_test(vt, tt, vs, ts):  # chooses by test accuracy: selection bias
+    chosen = np.maximum(tt, ts)
+    return np.mean((1 - chosen) - (1 - np.asarray(ts)))
+
+
+def fallback_always(vt, tt, vs, ts):  # never falls back
+    return np.mean((1 - np.asarray(tt)) - (1 - np.asarray(ts)))
+
+
+def fallback_tie_transfer(vt, tt, vs, ts):  # keeps the transferred model on a tie
+    chosen = np.where(np.asarray(vt) >= np.asarray(vs), tt, ts)
+    return np.mean((1 - chosen) - (1 - np.asarray(ts)))
+
+
 CASES = {
     "00.q1": [({"num_images": 1797}, PASS, ""),
               ({"num_images": ____}, NOT_ATTEMPTED, "blank"),
@@ -430,6 +527,28 @@ CASES = {
               ({"label_shift": "b"}, FAIL, "not the best"),
               ({"label_shift": "C"}, PASS, ""),
               ({"label_shift": "hurts"}, FAIL, "one of")],
+    "06.q1": [({"nt_gap": gap_ok}, PASS, ""),
+              ({"nt_gap": gap_flipped}, FAIL, "test case 1"),
+              ({"nt_gap": gap_z}, FAIL, "test case 1"),
+              ({"nt_gap": gap_unpaired}, FAIL, "test case"),
+              ({"nt_gap": lambda a, b: np.mean(a) - np.mean(b)}, FAIL, "shape"),
+              ({"nt_gap": lambda a, b: ____}, NOT_ATTEMPTED, "")],
+    "06.q2": [({"leep": leep_ok}, PASS, ""),
+              ({"leep": leep_argmax}, FAIL, "test case"),
+              ({"leep": leep_joint}, FAIL, "test case 1"),
+              ({"leep": leep_index_by_label}, FAIL, "test case 4"),
+              ({"leep": lambda t, y: None}, FAIL, "return")],
+    "06.q3": _choice_cases(),
+    "06.q4": [({"fallback_gap": fallback_ok}, PASS, ""),
+              ({"fallback_gap": fallback_on_test}, FAIL, "test case"),
+              ({"fallback_gap": fallback_always}, FAIL, "test case"),
+              ({"fallback_gap": fallback_tie_transfer}, FAIL, "test case 3"),
+              ({"fallback_gap": lambda *a: ____}, NOT_ATTEMPTED, "")],
+    "06.q5": [({"procedure": "b"}, PASS, ""),
+              ({"procedure": "a"}, FAIL, "frozen extractor keeps"),
+              ({"procedure": "c"}, FAIL, "fine-tuning can"),
+              ({"procedure": "B"}, PASS, ""),
+              ({"procedure": "frozen"}, FAIL, "one of")],
     "02.q4": [({"many_labels": "b"}, PASS, ""),
               ({"many_labels": "a"}, FAIL, "shrinks"),
               ({"many_labels": "c"}, FAIL, "not the best"),

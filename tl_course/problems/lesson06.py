@@ -1,0 +1,136 @@
+"""Exercise 06 — negative transfer: the NT gap with its interval, LEEP, choosing a source by LogME, falling back."""
+
+import numpy as np
+
+from ..grading import CheckFailed, ChoiceProblem, CustomProblem, FunctionProblem, ThoughtProblem
+
+
+def _gap(error_with_source, error_target_only):
+    from ..transferability import negative_transfer_gap
+
+    g = negative_transfer_gap(error_with_source, error_target_only)
+    return np.array([g["gap"], g["low"], g["high"]])
+
+
+def _gap_cases():
+    rng = np.random.default_rng(0)
+    base = rng.uniform(0.1, 0.3, 6)
+    return [(np.array([0.20, 0.25]), np.array([0.22, 0.24])),          # two seeds: wide interval
+            (base + rng.normal(0.05, 0.02, 6), base),                   # hurts, every seed
+            (np.array([0.15, 0.18, 0.12, 0.16, 0.20]), np.array([0.30, 0.10, 0.25, 0.05, 0.35])),  # pairing matters
+            (base - 0.03, base)]                                        # constant gap: zero-width interval
+
+
+def _leep(source_probs, labels):
+    from ..transferability import leep
+
+    return leep(source_probs, labels)
+
+
+def _leep_cases():
+    rng = np.random.default_rng(1)
+    probs = rng.dirichlet(np.ones(4), size=30)
+    return [(np.array([[0.9, 0.1], [0.8, 0.2], [0.3, 0.7], [0.1, 0.9]]), np.array([0, 0, 1, 1])),
+            (np.array([[0.9, 0.1], [0.8, 0.2], [0.3, 0.7], [0.1, 0.9]]), np.array([1, 1, 0, 0])),   # relabelled
+            (probs, rng.integers(0, 3, 30)),                                                      # 4 → 3 classes
+            (probs, np.array([5] * 15 + [7] * 15))]                                               # labels not 0..K-1
+
+
+def _check_choice(scores, chosen, target_features, target_labels):
+    """`scores` must be LogME of every candidate's features; `chosen` the candidate with the highest score."""
+    from ..transferability import logme
+
+    if not isinstance(scores, dict):
+        raise CheckFailed(f"`scores` should be a dict {{candidate name: LogME}}, not {type(scores).__name__}.")
+    missing = sorted(set(target_features) - set(scores))
+    if missing:
+        raise CheckFailed(f"`scores` has no entry for {missing[0]!r}: score every candidate.")
+    want = {name: logme(F, target_labels) for name, F in target_features.items()}
+    for name, value in want.items():
+        if not np.isclose(float(scores[name]), value, rtol=1e-4, atol=1e-6):
+            raise CheckFailed(f"`scores[{name!r}]` is {float(scores[name]):.4f}, but LogME of its features on the "
+                              f"labelled target images is {value:.4f}: use `transferability.logme(features, labels)`.")
+    if chosen not in want:
+        raise CheckFailed(f"`chosen` should be one of the candidate names {sorted(want)}, not {chosen!r}.")
+    best = max(want, key=want.get)
+    if chosen != best:
+        raise CheckFailed(f"{chosen!r} does not have the highest LogME ({want[chosen]:.3f} vs {want[best]:.3f}): "
+                          "higher evidence means a better predicted transfer. Choose by the score — nothing has been "
+                          "trained yet.")
+
+
+def _fallback(val_transfer, test_transfer, val_target_only, test_target_only):
+    vt, tt = np.asarray(val_transfer, float), np.asarray(test_transfer, float)
+    vs, ts = np.asarray(val_target_only, float), np.asarray(test_target_only, float)
+    chosen = np.where(vt > vs, tt, ts)
+    return float(np.mean((1 - chosen) - (1 - ts)))
+
+
+def _fallback_cases():
+    return [(np.array([0.8, 0.7]), np.array([0.82, 0.66]), np.array([0.75, 0.72]), np.array([0.76, 0.71])),
+            (np.array([0.6, 0.9, 0.7]), np.array([0.9, 0.6, 0.8]), np.array([0.7, 0.8, 0.75]), np.array([0.7, 0.8, 0.7])),
+            (np.array([0.5, 0.5]), np.array([0.9, 0.9]), np.array([0.5, 0.6]), np.array([0.4, 0.5])),   # tie → baseline
+            (np.array([0.9, 0.95]), np.array([0.85, 0.9]), np.array([0.7, 0.6]), np.array([0.72, 0.61]))]
+
+
+PROBLEMS = {
+    "q1": FunctionProblem(
+        "06.q1", "nt_gap", _gap, _gap_cases,
+        hints=("Pair the seeds: one difference per seed, error with the source minus error of the target-only model.",
+               "Mean of the differences ± t·sd/√n, with t for 95 % and n − 1 degrees of freedom "
+               "(`scipy.stats.t.ppf(0.975, n - 1)`) and the sample sd (`ddof=1`).",
+               "`d = np.asarray(e_src) - np.asarray(e_tgt); h = stats.t.ppf(0.975, len(d) - 1) * d.std(ddof=1) / "
+               "np.sqrt(len(d)); return d.mean(), d.mean() - h, d.mean() + h`"),
+        solution=("def nt_gap(error_with_source, error_target_only):\n"
+                  "    d = np.asarray(error_with_source) - np.asarray(error_target_only)\n"
+                  "    half = stats.t.ppf(0.975, len(d) - 1) * d.std(ddof=1) / np.sqrt(len(d))\n"
+                  "    return d.mean(), d.mean() - half, d.mean() + half")),
+    "q2": FunctionProblem(
+        "06.q2", "leep", _leep, _leep_cases,
+        hints=("Build the empirical joint P(y, z) by summing the source probabilities θ(x) over the images of each "
+               "target class y, divided by n; then P(y | z) = P(y, z) / P(z).",
+               "For each image, the expected prediction is Σ_z P(y_i | z) θ_z(x_i); LEEP is the mean of its log.",
+               "Keep the probabilities — LEEP uses soft source predictions, not their argmax — and index the target "
+               "classes by their position in `np.unique(labels)`."),
+        solution=("def leep(source_probs, labels):\n"
+                  "    classes = np.unique(labels)\n"
+                  "    joint = np.stack([source_probs[labels == c].sum(0) for c in classes]) / len(labels)\n"
+                  "    conditional = joint / joint.sum(0, keepdims=True)\n"
+                  "    rows = conditional[np.searchsorted(classes, labels)]\n"
+                  "    return np.log((source_probs * rows).sum(1)).mean()")),
+    "q3": CustomProblem(
+        "06.q3", ("scores", "chosen", "target_features", "target_labels"), _check_choice,
+        hints=("One LogME per candidate, on its features of the labelled target images: "
+               "`transferability.logme(features, labels)`.",
+               "`scores = {name: transferability.logme(F, target_labels) for name, F in target_features.items()}`",
+               "`chosen = max(scores, key=scores.get)`"),
+        solution=("scores = {name: transferability.logme(F, target_labels) for name, F in target_features.items()}\n"
+                  "chosen = max(scores, key=scores.get)")),
+    "q4": FunctionProblem(
+        "06.q4", "fallback_gap", _fallback, _fallback_cases,
+        hints=("For each seed, keep the transferred model if its *validation* accuracy is higher than the target-only "
+               "model's, else the target-only model; then report the chosen model's *test* accuracy.",
+               "The NT gap of the chosen models: mean over seeds of (1 − chosen test acc) − (1 − target-only test acc). "
+               "On a tie, keep the simpler target-only model.",
+               "`chosen = np.where(val_t > val_s, test_t, test_s); return np.mean((1 - chosen) - (1 - test_s))`"),
+        solution=("def fallback_gap(val_transfer, test_transfer, val_target_only, test_target_only):\n"
+                  "    chosen = np.where(np.asarray(val_transfer) > np.asarray(val_target_only), test_transfer,\n"
+                  "                      test_target_only)\n"
+                  "    return np.mean((1 - chosen) - (1 - np.asarray(test_target_only)))")),
+    "q5": ChoiceProblem(
+        "06.q5", "procedure", "b", ["a", "b", "c"],
+        why=("A frozen extractor keeps every feature the noisy source learned; only the head adapts. Fine-tuning can "
+             "move every weight and undo part of a bad start. Lesson 06 measured about +7 points fine-tuned and about "
+             "+40 frozen for the source that memorised random labels."),
+        hints=("Which procedure can change the features the source learned?",),
+        solution='procedure = "b"'),
+    "q6": ThoughtProblem(
+        "06.q6",
+        answer=("LogME is the evidence of a linear model on the frozen features, so it is built to predict a linear "
+                "probe. Fine-tuning changes the features, so the frozen features tell only part of the story; and with "
+                "few target labels the fine-tuned accuracies of reasonable sources differ by less than the seed noise "
+                "(lesson 06: one seed's ranking agreed only loosely with another's), so there is little real ranking to "
+                "predict. A score is best used to discard sources that will clearly hurt, then the target-only baseline "
+                "and a validation set decide among the rest."),
+        hints=("What model does LogME assume on top of the features, and what does fine-tuning do to the features?",)),
+}
