@@ -69,6 +69,17 @@ def test_download_verifies_and_caches(server, tmp_path, monkeypatch):
     assert len(RangeHandler.requests) == 1  # second call served from the verified cache
 
 
+def test_download_shows_a_byte_progress_bar_unless_quiet(server, tmp_path, monkeypatch, capsys):
+    monkeypatch.delenv("TL_COURSE_OFFLINE", raising=False)
+    monkeypatch.setenv("TL_COURSE_QUIET", "0")
+    fetch("data", tmp_path / "loud", registry(server))
+    err = capsys.readouterr().err
+    assert "data.bin" in err and "/102k" in err                               # name and total size (102,400 bytes)
+    monkeypatch.setenv("TL_COURSE_QUIET", "1")
+    fetch("data", tmp_path / "quiet", registry(server))
+    assert "data.bin" not in capsys.readouterr().err
+
+
 def test_corrupt_cache_is_replaced(server, tmp_path, monkeypatch):
     monkeypatch.delenv("TL_COURSE_OFFLINE", raising=False)
     cached = tmp_path / "cache" / "downloads" / "data.bin"

@@ -75,7 +75,7 @@ def fetch(name: str, data_dir: Path | None = None, registry: dict | None = None,
     last = None
     for _attempt in range(retries + 1):
         try:
-            _download(entry.url, partial, timeout)
+            _download(entry.url, partial, timeout, size=entry.size, desc=entry.file)
         except (urllib.error.URLError, OSError, TimeoutError) as exc:
             last = exc
             continue
@@ -90,12 +90,23 @@ def fetch(name: str, data_dir: Path | None = None, registry: dict | None = None,
                         f"check your internet connection, or download it by hand into that folder.")
 
 
-def _download(url: str, partial: Path, timeout: float) -> None:
-    """Download `url` into `partial`, resuming from its current size when the server honours Range."""
+def _download(url: str, partial: Path, timeout: float, size: int | None = None, desc: str = "download") -> None:
+    """Download `url` into `partial`, resuming from its current size when the server honours Range.
+
+    Shows a byte progress bar (hidden when quiet); its total is the registry's `size`, else the server's length.
+    """
+    from tqdm.auto import tqdm
+
     have = partial.stat().st_size if partial.exists() else 0
     request = urllib.request.Request(url, headers={"Range": f"bytes={have}-"} if have else {})
     with urllib.request.urlopen(request, timeout=timeout) as response:
         resumed = have and response.status == 206
-        with open(partial, "ab" if resumed else "wb") as f:
+        start = have if resumed else 0
+        length = response.headers.get("Content-Length")
+        total = size or (start + int(length) if length else None)
+        with open(partial, "ab" if resumed else "wb") as f, \
+                tqdm(total=total, initial=start, unit="B", unit_scale=True, desc=desc, leave=False,
+                     disable=runtime.is_quiet()) as bar:
             for block in iter(lambda: response.read(1 << 16), b""):
                 f.write(block)
+                bar.update(len(block))
