@@ -205,3 +205,70 @@ def test_truncated_idx_file_is_reported(tmp_path):
         f.write(bytes([0, 0, 8, 1]) + (10).to_bytes(4, "big") + bytes(3))
     with pytest.raises(ValueError, match="truncated"):
         data._read_idx(path)
+
+
+def _cached(tmp_path, name, file, write):
+    """Write a fake download into the cache with `write(path)`; return a registry entry that matches it."""
+    from tl_course.download import Entry, sha256_of
+
+    folder = tmp_path / "downloads"
+    folder.mkdir(exist_ok=True)
+    write(folder / file)
+    return {name: Entry(name, f"http://127.0.0.1:9/{file}", sha256_of(folder / file))}
+
+
+def test_load_svhn_reads_the_verified_mat_file(tmp_path, monkeypatch):
+    import numpy as np
+    from scipy.io import savemat
+
+    monkeypatch.setenv("TL_COURSE_OFFLINE", "1")
+    X = np.zeros((32, 32, 3, 2), dtype=np.uint8)       # SVHN's layout: height, width, channel, image
+    X[:, :, 0, 0] = 255                                # image 0: pure red
+    X[:16, :, :, 1] = 255                              # image 1: white top half
+    registry = _cached(tmp_path, "svhn-train", "train_32x32.mat",
+                       lambda p: savemat(p, {"X": X, "y": np.array([[10], [3]], dtype=np.uint8)}))
+    svhn = data.load_svhn("train", data_dir=tmp_path, registry=registry)
+    assert svhn.X.shape == (2, 3, 32, 32) and svhn.y.tolist() == [0, 3]   # label 10 means the digit 0
+    assert svhn.X[0, 0].min() == 1 and svhn.X[0, 1:].max() == 0
+    assert svhn.X[1, :, :16].min() == 1 and svhn.X[1, :, 16:].max() == 0  # rows stay rows
+    grey = data.load_svhn("train", size=8, grey=True, data_dir=tmp_path, registry=registry)
+    assert grey.X.shape == (2, 1, 8, 8) and grey.X[0].max() == pytest.approx(0.299)
+
+
+def test_load_cifar10_reads_the_verified_archive(tmp_path, monkeypatch):
+    import io
+    import pickle
+    import tarfile
+
+    import numpy as np
+
+    monkeypatch.setenv("TL_COURSE_OFFLINE", "1")
+
+    def write(path):
+        with tarfile.open(path, "w:gz") as archive:
+            for name, label in [(f"data_batch_{i}", i) for i in range(1, 6)] + [("test_batch", 9)]:
+                pixels = np.zeros((1, 3072), dtype=np.uint8)
+                pixels[0, :1024] = 255                                     # the red plane, all on
+                blob = pickle.dumps({b"data": pixels, b"labels": [label]})
+                info = tarfile.TarInfo(f"cifar-10-batches-py/{name}")
+                info.size = len(blob)
+                archive.addfile(info, io.BytesIO(blob))
+
+    registry = _cached(tmp_path, "cifar10", "cifar-10-python.tar.gz", write)
+    train = data.load_cifar10("train", data_dir=tmp_path, registry=registry)
+    assert train.X.shape == (5, 3, 32, 32) and train.y.tolist() == [1, 2, 3, 4, 5]
+    assert train.X[:, 0].min() == 1 and train.X[:, 1:].max() == 0 and train.classes[9] == "truck"
+    test = data.load_cifar10("test", data_dir=tmp_path, registry=registry)
+    assert test.y.tolist() == [9]
+    with pytest.raises(ValueError, match="'train' or 'test'"):
+        data.load_cifar10("val", data_dir=tmp_path, registry=registry)
+
+
+def test_full_scale_datasets_offline_name_the_file(tmp_path, monkeypatch):
+    monkeypatch.setenv("TL_COURSE_OFFLINE", "1")
+    from tl_course.download import DownloadError
+
+    with pytest.raises(DownloadError, match="test_32x32.mat .*TL_COURSE_OFFLINE"):
+        data.load_svhn("test", data_dir=tmp_path)
+    with pytest.raises(DownloadError, match="cifar-10-python.tar.gz .*TL_COURSE_OFFLINE"):
+        data.load_cifar10("train", data_dir=tmp_path)

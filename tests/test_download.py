@@ -134,3 +134,11 @@ def test_packaged_registry_pins_mnist_by_sha256():
         for part in ("images", "labels"):
             entry = reg[f"mnist-{split}-{part}"]
             assert entry.url.startswith("https://") and len(entry.sha256) == 64 and entry.size > 0
+
+
+def test_packaged_registry_pins_every_file_by_sha256_and_size():
+    reg = download.load_registry()
+    assert {"svhn-train", "svhn-test", "cifar10"} <= set(reg)
+    for entry in reg.values():
+        assert entry.url.startswith(("https://", "http://")) and entry.size > 0
+        assert len(entry.sha256) == 64 and int(entry.sha256, 16) >= 0     # a full sha256, not an md5
