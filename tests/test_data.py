@@ -153,14 +153,20 @@ def _idx_gz(path, array):
         f.write(header + array.tobytes())
 
 
+def _cached(tmp_path, name, file, write):
+    """Write a fake download into the cache with `write(path)`; return a registry entry that matches it."""
+    from tl_course.download import Entry, sha256_of
+
+    folder = tmp_path / "downloads"
+    folder.mkdir(exist_ok=True)
+    write(folder / file)
+    return {name: Entry(name, f"http://127.0.0.1:9/{file}", sha256_of(folder / file))}
+
+
 def _fake_mnist(tmp_path):
     """Three tiny 'MNIST' images in the download cache, and a registry whose checksums match them."""
     import numpy as np
 
-    from tl_course.download import Entry, sha256_of
-
-    folder = tmp_path / "downloads"
-    folder.mkdir()
     images = np.zeros((3, 28, 28), dtype=np.uint8)
     images[0, 4:24, 4:24] = 255                   # fills the digit box
     images[1, 10:14, 10:14] = 128                 # a faint blob
@@ -169,8 +175,7 @@ def _fake_mnist(tmp_path):
              "mnist-train-labels": ("train-labels-idx1-ubyte.gz", np.array([7, 0, 3]))}
     registry = {}
     for name, (file, array) in files.items():
-        _idx_gz(folder / file, array)
-        registry[name] = Entry(name, f"http://127.0.0.1:9/{file}", sha256_of(folder / file))
+        registry.update(_cached(tmp_path, name, file, lambda path, array=array: _idx_gz(path, array)))
     return registry
 
 
@@ -205,16 +210,6 @@ def test_truncated_idx_file_is_reported(tmp_path):
         f.write(bytes([0, 0, 8, 1]) + (10).to_bytes(4, "big") + bytes(3))
     with pytest.raises(ValueError, match="truncated"):
         data._read_idx(path)
-
-
-def _cached(tmp_path, name, file, write):
-    """Write a fake download into the cache with `write(path)`; return a registry entry that matches it."""
-    from tl_course.download import Entry, sha256_of
-
-    folder = tmp_path / "downloads"
-    folder.mkdir(exist_ok=True)
-    write(folder / file)
-    return {name: Entry(name, f"http://127.0.0.1:9/{file}", sha256_of(folder / file))}
 
 
 def test_load_svhn_reads_the_verified_mat_file(tmp_path, monkeypatch):

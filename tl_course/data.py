@@ -86,6 +86,12 @@ def load_digits(size: int = 8) -> ImageData:
     return ImageData(resize(X, size), torch.tensor(bunch.target, dtype=torch.long), tuple(DIGIT_CHARS))
 
 
+def _check_split(split: str) -> None:
+    """Every dataset here comes as a 'train' and a 'test' split; say so clearly for anything else."""
+    if split not in ("train", "test"):
+        raise ValueError(f"split must be 'train' or 'test', not {split!r}.")
+
+
 def load_mnist(split: str = "test", size: int = 28, digits_format: bool = False, data_dir=None,
                registry: dict | None = None) -> ImageData:
     """Return MNIST's real handwritten digits (60,000 train / 10,000 test) — full scale only: it downloads.
@@ -97,8 +103,7 @@ def load_mnist(split: str = "test", size: int = 28, digits_format: bool = False,
     """
     from .download import fetch
 
-    if split not in ("train", "test"):
-        raise ValueError(f"split must be 'train' or 'test', not {split!r}.")
+    _check_split(split)
     images = _read_idx(fetch(f"mnist-{split}-images", data_dir, registry))
     labels = _read_idx(fetch(f"mnist-{split}-labels", data_dir, registry))
     X = torch.from_numpy(images.astype(np.float32) / 255.0).unsqueeze(1)
@@ -125,8 +130,7 @@ def load_svhn(split: str = "test", size: int = 32, grey: bool = False, data_dir=
 
     from .download import fetch
 
-    if split not in ("train", "test"):
-        raise ValueError(f"split must be 'train' or 'test', not {split!r}.")
+    _check_split(split)
     mat = loadmat(fetch(f"svhn-{split}", data_dir, registry))
     X = torch.from_numpy(np.ascontiguousarray(mat["X"].transpose(3, 2, 0, 1))).float() / 255.0  # (N, 3, 32, 32)
     if grey:
@@ -146,8 +150,7 @@ def load_cifar10(split: str = "test", size: int = 32, data_dir=None, registry: d
 
     from .download import fetch
 
-    if split not in ("train", "test"):
-        raise ValueError(f"split must be 'train' or 'test', not {split!r}.")
+    _check_split(split)
     wanted = [f"data_batch_{i}" for i in range(1, 6)] if split == "train" else ["test_batch"]
     batches = {}
     with tarfile.open(fetch("cifar10", data_dir, registry), "r:gz") as archive:
@@ -212,8 +215,7 @@ def load_texture_patches(split: str = "train", patch: int = 48, per_class: int =
     Train patches come from the left half of every picture and test patches from the right half, so no
     pixel is shared between splits.
     """
-    if split not in ("train", "test"):
-        raise ValueError(f"split must be 'train' or 'test', not {split!r}.")
+    _check_split(split)
     rng = np.random.default_rng(seed + (0 if split == "train" else 10_000))
     Xs, ys = [], []
     for label, name in enumerate(classes):
