@@ -175,3 +175,59 @@ def test_frozen_blocks_run_without_dropout_while_the_model_trains():
     unfreeze(model)
     model.train()
     assert not torch.equal(model.features[0](X), model.features[0](X))
+
+
+@pytest.mark.parametrize("name, width, blocks", [("resnet18", 512, 6), ("mobilenet-v3-small", 1024, 14)])
+def test_torchvision_backbones_split_freeze_and_load_verified_weights(tmp_path, monkeypatch, name, width, blocks):
+    import torchvision
+
+    from tl_course import download, models
+
+    monkeypatch.setenv("TL_COURSE_OFFLINE", "1")  # the weights must come from the verified cache
+    constructor, entry = models.TORCHVISION_MODELS[name]
+    torch.manual_seed(0)
+    reference = getattr(torchvision.models, constructor)(weights=None).eval()
+    real = download.load_registry()[entry]
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    torch.save(reference.state_dict(), folder / real.file)         # stands in for torchvision's file
+    registry = {entry: download.Entry(entry, real.url, download.sha256_of(folder / real.file))}
+
+    model = models.load_torchvision(name, data_dir=tmp_path, registry=registry)
+    x = torch.rand(2, 3, 64, 64)
+    mean, std = torch.tensor([0.485, 0.456, 0.406]).view(1, 3, 1, 1), torch.tensor([0.229, 0.224, 0.225]).view(1, 3, 1, 1)
+    with torch.no_grad():
+        assert torch.allclose(model(x), reference((x - mean) / std), atol=1e-5)   # same network, same weights
+        assert model.features(x).shape == (2, width) and model.num_features == width
+        assert model.features(x[:, :1]).shape == (2, width)                        # grey input accepted
+    assert len(list(model.features.children())) == blocks
+    freeze(model)
+    assert count_parameters(model) == width * 1000 + 1000
+    replace_head(model, 5)
+    assert model(x).shape == (2, 5)
+
+    torch.save({"wrong": torch.zeros(1)}, folder / real.file)                    # the cache no longer matches
+    with pytest.raises(download.DownloadError, match=f"{real.file}.*TL_COURSE_OFFLINE"):
+        models.load_torchvision(name, data_dir=tmp_path, registry=registry)
+
+
+def test_torchvision_backbone_without_weights_downloads_nothing(monkeypatch):
+    from tl_course import download, models
+
+    monkeypatch.setattr(download, "fetch", lambda *a, **k: pytest.fail("pretrained=False must not download"))
+    model = models.load_torchvision("mobilenet-v3-large", pretrained=False)
+    assert model.features(torch.rand(1, 1, 32, 32)).shape == (1, 1280)
+    with pytest.raises(ValueError, match="resnet18, mobilenet-v3-small"):
+        models.load_torchvision("vgg16")
+    names = models.imagenet_classes()
+    assert len(names) == 1000 and names[0] == "tench"
+
+
+def test_registry_pins_the_torchvision_weights_files():
+    from tl_course import download, models
+
+    reg = download.load_registry()
+    for _constructor, entry in models.TORCHVISION_MODELS.values():
+        record = reg[entry]
+        prefix = record.file.rsplit("-", 1)[1].split(".")[0]   # torchvision names its files by their sha256 prefix
+        assert record.url.startswith("https://download.pytorch.org/models/") and record.sha256.startswith(prefix)

