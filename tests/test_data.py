@@ -259,6 +259,47 @@ def test_load_cifar10_reads_the_verified_archive(tmp_path, monkeypatch):
         data.load_cifar10("val", data_dir=tmp_path, registry=registry)
 
 
+def test_load_flowers102_reads_the_verified_archive(tmp_path, monkeypatch):
+    import io
+    import tarfile
+
+    import numpy as np
+    from PIL import Image
+    from scipy.io import savemat
+
+    monkeypatch.setenv("TL_COURSE_OFFLINE", "1")
+    colours = {1: (255, 0, 0), 2: (0, 255, 0), 3: (0, 0, 255), 4: (255, 255, 255)}
+
+    def write(path):  # four JPEGs of different shapes; image 3 is wide with a white centre square
+        with tarfile.open(path, "w:gz") as archive:
+            for number, colour in colours.items():
+                shape = (30, 90) if number == 3 else (40, 40)
+                img = np.zeros((*shape, 3), dtype=np.uint8) + np.array(colour, dtype=np.uint8)
+                if number == 3:
+                    img[:, 30:60] = 255
+                blob = io.BytesIO()
+                Image.fromarray(img).save(blob, format="JPEG", quality=95)
+                info = tarfile.TarInfo(f"jpg/image_{number:05d}.jpg")
+                info.size = blob.tell()
+                blob.seek(0)
+                archive.addfile(info, blob)
+
+    registry = _cached(tmp_path, "flowers102-images", "102flowers.tgz", write)
+    registry |= _cached(tmp_path, "flowers102-labels", "imagelabels.mat",
+                        lambda p: savemat(p, {"labels": np.array([[5, 1, 102, 7]])}))   # 1-based, image order
+    registry |= _cached(tmp_path, "flowers102-splits", "setid.mat",
+                        lambda p: savemat(p, {"trnid": np.array([[3, 1]]), "valid": np.array([[2]]),
+                                              "tstid": np.array([[4]])}))
+    train = data.load_flowers102("train", size=16, data_dir=tmp_path, registry=registry)
+    assert train.X.shape == (2, 3, 16, 16) and train.y.tolist() == [4, 101]          # images 1 and 3, 0-based
+    assert train.X[0, 0].min() > 0.9 and train.X[0, 1:].max() < 0.1                  # image 1 is red
+    assert train.X[1].min() > 0.9                                                     # centre crop: all white
+    assert len(train.classes) == 102
+    assert data.load_flowers102("val", size=8, data_dir=tmp_path, registry=registry).y.tolist() == [0]
+    with pytest.raises(ValueError, match="'train' or 'val' or 'test'"):
+        data.load_flowers102("dev", data_dir=tmp_path, registry=registry)
+
+
 def test_full_scale_datasets_offline_name_the_file(tmp_path, monkeypatch):
     monkeypatch.setenv("TL_COURSE_OFFLINE", "1")
     from tl_course.download import DownloadError
@@ -267,3 +308,5 @@ def test_full_scale_datasets_offline_name_the_file(tmp_path, monkeypatch):
         data.load_svhn("test", data_dir=tmp_path)
     with pytest.raises(DownloadError, match="cifar-10-python.tar.gz .*TL_COURSE_OFFLINE"):
         data.load_cifar10("train", data_dir=tmp_path)
+    with pytest.raises(DownloadError, match="imagelabels.mat .*TL_COURSE_OFFLINE"):
+        data.load_flowers102("test", data_dir=tmp_path)
