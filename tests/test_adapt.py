@@ -107,3 +107,62 @@ def test_adaptation_cannot_receive_target_labels():
             adapt.adabn(model, leaky, device="cpu")
     with pytest.raises(ValueError, match="Unknown method"):
         adapt.train_adapted(model, (source.X, source.y), target.X, method="magic", steps=1, device="cpu")
+
+
+def test_dann_does_not_depend_on_the_global_random_state():
+    source = data.render_characters(64, seed=0, digits_format=True)
+    target = data.load_digits().subset(torch.arange(64)).unlabelled()
+    runs = []
+    for global_seed in (1, 2):
+        torch.manual_seed(0)
+        model = models.SmallCNN(10)
+        torch.manual_seed(global_seed)               # whatever ran before must not change the result
+        adapt.train_adapted(model, (source.X, source.y), target, method="dann", steps=5, batch_size=16,
+                            seed=3, device="cpu", progress=False)
+        runs.append(model.head.weight.detach().clone())
+    assert torch.equal(runs[0], runs[1])
+
+
+def test_importance_weighted_accuracy_recovers_the_target_accuracy_under_covariate_shift():
+    # 1-D source N(0, 1), target N(1, 1); the "model" is right exactly when x > 0.5.
+    # Source accuracy is P(N(0,1) > 0.5) = 0.309, target accuracy P(N(1,1) > 0.5) = 0.691.
+    Fs, Ft = gaussian(4000, d=1, seed=1), gaussian(4000, d=1, shift=1.0, seed=2)
+    correct = (Fs[:, 0] > 0.5).numpy()
+    w = adapt.importance_weights(Fs, Ft)
+    assert w.mean() == pytest.approx(1.0)
+    true_ratio = np.exp(Fs[:, 0].numpy() - 0.5)      # N(1,1) / N(0,1) density ratio
+    assert np.corrcoef(w, true_ratio)[0, 1] > 0.95
+    estimate, ess = adapt.importance_weighted_accuracy(correct, w)
+    assert correct.mean() == pytest.approx(0.309, abs=0.03)
+    assert estimate == pytest.approx(0.691, abs=0.04)
+    assert 0.2 * len(Fs) < ess < 0.8 * len(Fs)
+
+
+def test_effective_sample_size_collapses_when_the_domains_do_not_overlap():
+    same = adapt.importance_weights(gaussian(1000, seed=1), gaussian(1000, seed=2))
+    apart = adapt.importance_weights(gaussian(1000, seed=1), gaussian(1000, shift=2.0, seed=2))
+    ones = np.ones(1000)
+    assert adapt.importance_weighted_accuracy(ones, same)[1] > 800          # nearly every sample counts
+    assert adapt.importance_weighted_accuracy(ones, apart)[1] < 50          # a handful carry the estimate
+    assert adapt.importance_weighted_accuracy([1, 0], [3.0, 1.0]) == (0.75, pytest.approx(1.6))
+
+
+def test_reverse_validation_rewards_pseudo_labels_consistent_with_the_source():
+    torch.manual_seed(0)
+    X = torch.cat([gaussian(200, d=2, shift=-2.0, seed=1), gaussian(200, d=2, shift=2.0, seed=2)])
+    y = torch.cat([torch.zeros(200), torch.ones(200)]).long()
+    right = nn.Linear(2, 2)
+    with torch.no_grad():
+        right.weight.copy_(torch.tensor([[-1.0, -1.0], [1.0, 1.0]]))
+        right.bias.zero_()
+    flipped = nn.Linear(2, 2)
+    with torch.no_grad():
+        flipped.weight.copy_(-right.weight)
+        flipped.bias.zero_()
+    make = lambda: nn.Linear(2, 2)  # noqa: E731
+    target = X + 0.5                                                    # shifted, unlabelled
+    good = adapt.reverse_validation(right, target, (X, y), make, steps=100, lr=0.05)
+    bad = adapt.reverse_validation(flipped, target, (X, y), make, steps=100, lr=0.05)
+    assert good > 0.95 and bad < 0.05
+    with pytest.raises(TypeError, match="must not see target labels"):
+        adapt.reverse_validation(right, (target, y), (X, y), make)

@@ -12,6 +12,8 @@ function refuses anything that carries target labels, so no method can peek at t
 - `grad_reverse` + `DomainClassifier`: domain-adversarial training (Ganin et al., 2016, DANN).
 - `confident_pseudo_labels`: self-training on the target predictions the model is sure of (Lee, 2013).
 - `proxy_a_distance`: how separable the two domains are (Ben-David et al., 2007).
+- `importance_weights` + `importance_weighted_accuracy` (IWCV, Sugiyama et al., 2007) and `reverse_validation`
+  (Zhong et al., 2010): scores that need no target labels — and lesson 05 measures when they fail.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from . import runtime
-from .train import _flat, _progress
+from .train import _flat, _progress, evaluate, fit_steps, predict
 
 
 # ------------------------------------------------------------------------------------------------
@@ -49,6 +51,62 @@ def proxy_a_distance(F_source, F_target, seed: int = 0) -> float:
     clf.fit(X[tr], d[tr])
     error = 1.0 - clf.score(X[te], d[te])
     return float(2.0 * (1.0 - 2.0 * min(error, 0.5)))
+
+
+def importance_weights(F_source, F_target, max_weight: float = 50.0, seed: int = 0) -> np.ndarray:
+    """Density-ratio weights w(x) ≈ p_target(x) / p_source(x) for the source samples, from a domain classifier.
+
+    The classifier's odds P(target | x) / P(source | x), times n_source / n_target, estimate the ratio
+    (Bickel et al., 2007). Cross-fitted: each source sample is weighted by a classifier trained on the other
+    half of the data, so it cannot memorise it. Weights are clipped at `max_weight` times their mean and then
+    normalised to mean 1. Used by `importance_weighted_accuracy` (IWCV, Sugiyama et al., 2007).
+    """
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    Fs, Ft = _flat(F_source), _flat(F_target)
+    rng = np.random.default_rng(seed)
+    fold_s, fold_t = rng.permutation(len(Fs)) % 2, rng.permutation(len(Ft)) % 2
+    odds = np.empty(len(Fs))
+    for k in (0, 1):
+        train_s, train_t = Fs[fold_s != k], Ft[fold_t != k]
+        clf = make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=2000))
+        clf.fit(np.concatenate([train_s, train_t]), np.r_[np.zeros(len(train_s)), np.ones(len(train_t))])
+        p = clf.predict_proba(Fs[fold_s == k])[:, 1].clip(1e-6, 1 - 1e-6)
+        odds[fold_s == k] = p / (1 - p) * len(train_s) / len(train_t)
+    w = np.minimum(odds, max_weight * odds.mean())
+    return w / w.mean()
+
+
+def importance_weighted_accuracy(correct, weights) -> tuple[float, float]:
+    """Estimate target accuracy from labelled *source* validation results, re-weighted towards the target.
+
+    `correct`: 0/1 per source validation sample; `weights`: `importance_weights` for the same samples.
+    Returns (estimate, effective sample size). The effective sample size (Σw)² / Σw² says how many source
+    samples the estimate really rests on: when the domains barely overlap it collapses to a handful, and
+    the estimate is noise — check it before trusting the number.
+    """
+    correct, w = np.asarray(correct, dtype=float), np.asarray(weights, dtype=float)
+    return float((w * correct).sum() / w.sum()), float(w.sum() ** 2 / (w ** 2).sum())
+
+
+def reverse_validation(model: nn.Module, target, source_val, make_model, *, steps: int = 200, lr: float = 1e-3,
+                       batch_size: int = 32, seed: int = 0) -> float:
+    """Reverse validation (Zhong et al., 2010; Ganin et al., 2016 tune DANN with it): a score without target labels.
+
+    Label the target images with `model`'s predictions, train a fresh `make_model()` on them, and return its
+    accuracy on the labelled source validation set `source_val` = (X, y). The idea: if the pseudo-labels are
+    right, a model learnt from them should read the source too. What it really measures is whether the
+    pseudo-labels are *consistent* with the source — lesson 05 shows where that is not the same thing.
+    """
+    Xt = _images(target)
+    pseudo = predict(model, Xt)
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        reverse = make_model()
+    fit_steps(reverse, Xt, pseudo, steps=steps, lr=lr, batch_size=batch_size, seed=seed, progress=False)
+    return evaluate(reverse, source_val)["acc"]
 
 
 # ------------------------------------------------------------------------------------------------
@@ -215,7 +273,11 @@ def train_adapted(model: nn.Module, source, target, *, method: str | None = "cor
     Xt = _images(target)
     gen = torch.Generator().manual_seed(seed)
     model.to(device)
-    critic = DomainClassifier(model.num_features).to(device) if method == "dann" else None
+    critic = None
+    if method == "dann":
+        with torch.random.fork_rng(devices=[]):  # its initial weights depend on `seed` alone, not on earlier code
+            torch.manual_seed(seed)
+            critic = DomainClassifier(model.num_features).to(device)
     params = list(model.parameters()) + (list(critic.parameters()) if critic else [])
     optimizer = torch.optim.Adam([p for p in params if p.requires_grad], lr=lr)
     pseudo_from = steps // 2 if pseudo_from is None else pseudo_from
