@@ -166,3 +166,65 @@ def test_reverse_validation_rewards_pseudo_labels_consistent_with_the_source():
     assert good > 0.95 and bad < 0.05
     with pytest.raises(TypeError, match="must not see target labels"):
         adapt.reverse_validation(right, (target, y), (X, y), make)
+
+
+def test_compare_on_pair_runs_every_method_on_the_same_seeds_without_target_labels(monkeypatch):
+    digits = data.load_digits()
+    pool, rest = digits.subset(torch.arange(200)), digits.subset(torch.arange(200, len(digits)))
+    pair = data.DomainPair(source=data.render_characters(200, seed=0, digits_format=True),
+                           source_val=data.render_characters(50, seed=1, digits_format=True),
+                           target_pool=pool.unlabelled(), target_dev=rest.subset(data.few_shot_indices(rest.y, 2)),
+                           target_test=rest, target_labelled=pool)
+    seen = []
+    real = adapt.train_adapted
+
+    def spy(model, source, target, **kwargs):
+        assert not isinstance(target, (data.ImageData, tuple, list)), "a method was handed target labels"
+        seen.append(kwargs.get("method"))
+        return real(model, source, target, **kwargs)
+
+    monkeypatch.setattr(adapt, "train_adapted", spy)
+    results = adapt.compare_on_pair(pair, seeds=(0, 1), pretrain_steps=5, steps=3, batch_size=16, device="cpu")
+    assert list(results) == ["source only", "AdaBN", "MMD", "DANN", "oracle (target labels)"]
+    assert all(len(r) == 2 and all(0 <= a <= 1 for a in r) for r in results.values())
+    assert seen == [None, "mmd", "mmd", "dann", "dann"] * 2          # both weights of each method, per seed
+
+
+def test_lesson05_full_scale_section_runs_on_a_fake_pair(monkeypatch):
+    """The SVHN → MNIST cell only runs at full scale (it downloads): check it here on a small fake pair."""
+    import json
+    from pathlib import Path
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from tl_course import plots, runtime
+
+    notebook = json.loads((Path(__file__).resolve().parents[1] / "lessons/05_domain_adaptation.ipynb").read_text())
+    cell = next("".join(c["source"]) for c in notebook["cells"] if "RUN_CLASSIC =" in "".join(c["source"]))
+    digits = data.load_digits()
+    pool, rest = digits.subset(torch.arange(200)), digits.subset(torch.arange(200, len(digits)))
+    pair = data.DomainPair(data.render_characters(100, seed=0, digits_format=True),
+                           data.render_characters(20, seed=1, digits_format=True), pool.unlabelled(),
+                           rest.subset(data.few_shot_indices(rest.y, 2)), rest, pool)
+    monkeypatch.setattr(data, "svhn_to_mnist", lambda **kwargs: pair)
+    real = adapt.compare_on_pair
+
+    def quick(pair_, **kwargs):  # the real function with the cell's arguments but a tiny budget ...
+        results = real(pair_, **{**kwargs, "pretrain_steps": 2, "steps": 2, "batch_size": 8, "device": "cpu"})
+        assert len(results["oracle (target labels)"]) == len(kwargs["seeds"])
+        return {**results, "source only": [0.6] * 3, "oracle (target labels)": [0.99] * 3}  # ... plausible numbers
+
+    monkeypatch.setattr(adapt, "compare_on_pair", quick)
+    config = dict(device=torch.device("cpu"), seed=0, data_dir=None, colab=False, quiet=True)
+    offline = runtime.Config(scale="full", offline=True, **config)
+    namespace = {"cfg": offline, "SEEDS": [0, 1, 2], "np": np, "plt": plt, "plots": plots, "data": data, "adapt": adapt}
+    exec(compile(cell, "lesson05-section8", "exec"), namespace)
+    assert not namespace["RUN_CLASSIC"], "offline, the section must not try to download"
+    full = runtime.Config(scale="full", offline=False, **config)
+    namespace = {"cfg": full, "SEEDS": [0, 1, 2], "np": np, "plt": plt, "plots": plots, "data": data, "adapt": adapt}
+    exec(compile(cell, "lesson05-section8", "exec"), namespace)
+    assert namespace["RUN_CLASSIC"] and set(namespace["classic"]) >= {"MMD", "DANN"}
+    plt.close("all")

@@ -300,6 +300,37 @@ def test_load_flowers102_reads_the_verified_archive(tmp_path, monkeypatch):
         data.load_flowers102("dev", data_dir=tmp_path, registry=registry)
 
 
+def test_svhn_to_mnist_splits_the_target_without_leaks(tmp_path, monkeypatch):
+    import numpy as np
+    from scipy.io import savemat
+
+    monkeypatch.setenv("TL_COURSE_OFFLINE", "1")
+    registry = {}
+    for split, n in (("train", 30), ("test", 10)):
+        X = np.zeros((32, 32, 3, n), dtype=np.uint8)
+        registry |= _cached(tmp_path, f"svhn-{split}", f"{split}_32x32.mat",
+                            lambda p, X=X, n=n: savemat(p, {"X": X, "y": (np.arange(n) % 10 + 1).reshape(-1, 1)}))
+    prefix = {"train": "train", "test": "t10k"}
+    for split, n in (("train", 100), ("test", 10)):
+        images = np.zeros((n, 28, 28), dtype=np.uint8)
+        images[np.arange(n), np.arange(n) // 28, np.arange(n) % 28] = 255    # one bright pixel marks each image
+        registry |= _cached(tmp_path, f"mnist-{split}-images", f"{prefix[split]}-images-idx3-ubyte.gz",
+                            lambda p, a=images: _idx_gz(p, a))
+        registry |= _cached(tmp_path, f"mnist-{split}-labels", f"{prefix[split]}-labels-idx1-ubyte.gz",
+                            lambda p, a=np.arange(n) % 10: _idx_gz(p, a))
+    pair = data.svhn_to_mnist(size=28, pool=30, dev_per_class=2, data_dir=tmp_path, registry=registry)
+    assert pair.source.X.shape == (30, 1, 28, 28) and len(pair.source_val) == 10
+    assert len(pair.target_pool) == 30 and len(pair.target_test) == 10
+    with pytest.raises(AttributeError):
+        pair.target_pool.y                                                   # the pool hides its labels
+    assert torch.equal(pair.target_labelled.X, pair.target_pool.X)
+    assert sorted(pair.target_dev.y.tolist()) == sorted(list(range(10)) * 2)
+    marker = lambda X: set(X.flatten(1).argmax(1).tolist())                  # noqa: E731  which image is which
+    assert not marker(pair.target_dev.X) & marker(pair.target_pool.X)       # the dev set is outside the pool
+    with pytest.raises(ValueError, match="no MNIST training images for the dev set"):
+        data.svhn_to_mnist(size=28, pool=100, data_dir=tmp_path, registry=registry)
+
+
 def test_full_scale_datasets_offline_name_the_file(tmp_path, monkeypatch):
     monkeypatch.setenv("TL_COURSE_OFFLINE", "1")
     from tl_course.download import DownloadError

@@ -14,9 +14,12 @@ function refuses anything that carries target labels, so no method can peek at t
 - `proxy_a_distance`: how separable the two domains are (Ben-David et al., 2007).
 - `importance_weights` + `importance_weighted_accuracy` (IWCV, Sugiyama et al., 2007) and `reverse_validation`
   (Zhong et al., 2010): scores that need no target labels — and lesson 05 measures when they fail.
+- `compare_on_pair`: lesson 05's whole comparison on a `data.DomainPair` (e.g. SVHN → MNIST at full scale).
 """
 
 from __future__ import annotations
+
+import copy
 
 import numpy as np
 import torch
@@ -315,3 +318,52 @@ def train_adapted(model: nn.Module, source, target, *, method: str | None = "cor
     model.eval()
     return history
 
+
+
+# ------------------------------------------------------------------------------------------------
+# A benchmark run
+
+
+def compare_on_pair(pair, *, seeds=(0,), pretrain_steps: int = 3000, steps: int = 3000, batch_size: int = 128,
+                    candidates=None, make_model=None, lr: float = 1e-3, device=None) -> dict[str, list[float]]:
+    """Run lesson 05's comparison on a `data.DomainPair`; return target test accuracy per method, one per seed.
+
+    Per seed: train `make_model()` on the source for `pretrain_steps`; then, from that model, `steps` more of
+    - "source only": the same extra training with no alignment (the fair baseline), and "AdaBN" on top of it;
+    - each of `candidates` (name → (method, [weights])), the weight chosen on the pair's labelled dev set;
+    - "oracle (target labels)": training on the labelled pool — the reference, not a method.
+    Only the oracle touches target labels other than the dev set's.
+    """
+    from .models import SmallCNN
+
+    candidates = candidates or {"MMD": ("mmd", [0.3, 1.0]), "DANN": ("dann", [0.1, 0.3])}
+    make_model = make_model or (lambda: SmallCNN(num_classes=len(pair.source.classes),
+                                                 in_channels=pair.source.X.shape[1]))
+    acc = lambda model, d: evaluate(model, (d.X, d.y), device=device)["acc"]  # noqa: E731
+    source = (pair.source.X, pair.source.y)
+    results = {"source only": [], "AdaBN": [], **{name: [] for name in candidates}, "oracle (target labels)": []}
+    for seed in seeds:
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(seed)
+            base = make_model()
+        fit_steps(base, *source, steps=pretrain_steps, lr=lr, batch_size=batch_size, seed=seed, device=device,
+                  desc=f"seed {seed}: source")
+
+        def adapted(**settings):
+            model = copy.deepcopy(base)
+            train_adapted(model, source, pair.target_pool, steps=steps, lr=lr, batch_size=batch_size, seed=seed,
+                          device=device, desc=f"seed {seed}: {settings.get('method') or 'source only'}", **settings)
+            return model
+
+        plain = adapted(method=None)
+        results["source only"].append(acc(plain, pair.target_test))
+        results["AdaBN"].append(acc(adabn(copy.deepcopy(plain), pair.target_pool, device=device), pair.target_test))
+        for name, (method, weights) in candidates.items():
+            runs = {w: adapted(method=method, weight=w) for w in weights}
+            best = max(weights, key=lambda w: acc(runs[w], pair.target_dev))
+            results[name].append(acc(runs[best], pair.target_test))
+        oracle = copy.deepcopy(base)
+        fit_steps(oracle, pair.target_labelled.X, pair.target_labelled.y, steps=steps, lr=lr, batch_size=batch_size,
+                  seed=seed, device=device, desc=f"seed {seed}: oracle")
+        results["oracle (target labels)"].append(acc(oracle, pair.target_test))
+    return results

@@ -167,6 +167,43 @@ def load_cifar10(split: str = "test", size: int = 32, data_dir=None, registry: d
     return ImageData(resize(torch.from_numpy(X).float() / 255.0, size), torch.from_numpy(y), CIFAR10_CLASSES)
 
 
+@dataclass
+class DomainPair:
+    """A domain-adaptation benchmark: labelled source data and a target split three ways, with no leaks.
+
+    `target_pool` is unlabelled (what methods may see); `target_dev` a few labelled images per class, taken from
+    the target *training* images outside the pool, for choosing settings; `target_test` only for reporting;
+    `target_labelled` is the pool *with* its labels — for the oracle reference and nothing else.
+    """
+
+    source: ImageData
+    source_val: ImageData
+    target_pool: UnlabelledView
+    target_dev: ImageData
+    target_test: ImageData
+    target_labelled: ImageData
+
+
+def svhn_to_mnist(size: int = 32, pool: int = 10_000, dev_per_class: int = 5, seed: int = 0, data_dir=None,
+                  registry: dict | None = None) -> DomainPair:
+    """The classic pair SVHN → MNIST (Ganin et al., 2016), grey size×size — full scale only: it downloads.
+
+    Source: SVHN's 73,257 street-view house-number digits (labelled), its test set as source validation.
+    Target: `pool` MNIST training images as the unlabelled pool, `dev_per_class` labelled images per class from
+    the remaining training images, and MNIST's 10,000 test images. All files come through `download.fetch`.
+    """
+    source = load_svhn("train", size=size, grey=True, data_dir=data_dir, registry=registry)
+    source_val = load_svhn("test", size=size, grey=True, data_dir=data_dir, registry=registry)
+    mnist_train = load_mnist("train", size=size, data_dir=data_dir, registry=registry)
+    order = torch.randperm(len(mnist_train), generator=torch.Generator().manual_seed(seed))
+    if pool >= len(order):
+        raise ValueError(f"pool={pool} leaves no MNIST training images for the dev set (there are {len(order)}).")
+    labelled, rest = mnist_train.subset(order[:pool]), mnist_train.subset(order[pool:])
+    dev = rest.subset(few_shot_indices(rest.y, dev_per_class, seed=seed))
+    test = load_mnist("test", size=size, data_dir=data_dir, registry=registry)
+    return DomainPair(source, source_val, labelled.unlabelled(), dev, test, labelled)
+
+
 def load_flowers102(split: str = "train", size: int = 64, data_dir=None, registry: dict | None = None) -> ImageData:
     """Return Oxford Flowers-102 (Nilsback & Zisserman, 2008), a fine-grained photo set — full scale only.
 
