@@ -284,6 +284,16 @@ def coral_means(f_source, f_target):  # matches means instead of covariances
     return ((f_source.mean(0) - f_target.mean(0)) ** 2).sum()
 
 
+def iw_ok(correct, weights):
+    correct, weights = np.asarray(correct, float), np.asarray(weights, float)
+    return (weights * correct).sum() / weights.sum()
+
+
+def ess_ok(weights):
+    weights = np.asarray(weights, float)
+    return weights.sum() ** 2 / (weights ** 2).sum()
+
+
 def pad_ok(error):
     return 2 * (1 - 2 * min(error, 0.5))
 
@@ -527,6 +537,16 @@ CASES = {
               ({"label_shift": "b"}, FAIL, "not the best"),
               ({"label_shift": "C"}, PASS, ""),
               ({"label_shift": "hurts"}, FAIL, "one of")],
+    "05.q7": [({"iw_accuracy": iw_ok}, PASS, ""),
+              ({"iw_accuracy": lambda c, w: np.mean(c)}, FAIL, "test case 2"),                        # unweighted
+              ({"iw_accuracy": lambda c, w: np.mean(np.asarray(c) * np.asarray(w))}, FAIL, "test case 2"),  # ÷ n
+              ({"iw_accuracy": lambda c, w: iw_ok(1 - np.asarray(c), w)}, FAIL, "test case 1"),     # the error
+              ({"iw_accuracy": lambda c, w: ____}, NOT_ATTEMPTED, "")],
+    "05.q8": [({"effective_sample_size": ess_ok}, PASS, ""),
+              ({"effective_sample_size": lambda w: len(w)}, FAIL, "test case 2"),
+              ({"effective_sample_size": lambda w: (np.asarray(w) ** 2).sum() / np.sum(w)}, FAIL, "test case 1"),
+              ({"effective_sample_size": lambda w: np.sum(w) / np.max(w)}, FAIL, "test case 4"),
+              ({"effective_sample_size": lambda w: None}, FAIL, "return")],
     "06.q1": [({"nt_gap": gap_ok}, PASS, ""),
               ({"nt_gap": gap_flipped}, FAIL, "test case 1"),
               ({"nt_gap": gap_z}, FAIL, "test case 1"),

@@ -1,5 +1,6 @@
 """Exercise 05 — domain adaptation: the CORAL loss, AdaBN, the proxy A-distance, choosing without test labels."""
 
+import numpy as np
 import torch
 
 from ..grading import CheckFailed, ChoiceProblem, CustomProblem, FunctionProblem, ThoughtProblem
@@ -58,6 +59,30 @@ def _check_adabn(model, target_images):
         raise CheckFailed("The model is still in train mode: call `model.eval()` so BatchNorm uses the new statistics.")
 
 
+def _iw_accuracy(correct, weights):
+    correct, weights = np.asarray(correct, dtype=float), np.asarray(weights, dtype=float)
+    return float((weights * correct).sum() / weights.sum())
+
+
+def _ess(weights):
+    weights = np.asarray(weights, dtype=float)
+    return float(weights.sum() ** 2 / (weights ** 2).sum())
+
+
+def _iw_cases():
+    rng = np.random.default_rng(0)
+    return [(np.array([1, 0, 1, 1]), np.array([1.0, 1.0, 1.0, 1.0])),
+            (np.array([1, 0]), np.array([3.0, 1.0])),                      # weights need not average 1
+            (np.array([1, 1, 0, 0, 1]), np.array([0.5, 0.5, 4.0, 4.0, 1.0])),
+            (rng.integers(0, 2, 50), rng.exponential(2.0, 50))]
+
+
+def _ess_cases():
+    rng = np.random.default_rng(1)
+    return [(np.array([1.0, 1.0, 1.0, 1.0]),), (np.array([5.0, 0.0, 0.0, 0.0]),), (np.array([2.0, 2.0, 2.0]),),
+            (np.array([3.0, 1.0]),), (rng.exponential(1.0, 100),)]
+
+
 PROBLEMS = {
     "q1": FunctionProblem(
         "05.q1", "coral_loss", _coral, _coral_cases,
@@ -99,7 +124,24 @@ PROBLEMS = {
         answer=("Source validation measures how well the model does on the source domain, and every reasonable "
                 "alignment weight keeps that near perfect — it cannot see whether the target got better or worse. "
                 "Choosing on the target test set would make the reported number optimistic (selection bias). "
-                "What is left is a small labelled target dev set, said out loud, or a criterion designed for the "
-                "unlabelled case (e.g. importance-weighted or reverse validation), each with its own assumptions."),
+                "What is left is a small labelled target dev set, said out loud. Criteria designed for the unlabelled "
+                "case (importance-weighted, reverse validation) rest on assumptions — overlapping domains, correct "
+                "pseudo-labels — and lesson 05 measured both ranking the candidates barely better than chance."),
         hints=("What does a source-validation score measure, and what did it show for every candidate in lesson 05?",)),
+    "q7": FunctionProblem(
+        "05.q7", "iw_accuracy", _iw_accuracy, _iw_cases,
+        hints=("Each source validation image counts in proportion to its weight: a weighted average of `correct`.",
+               "Divide by the sum of the weights, not by the number of images — the weights need not average 1.",
+               "`return (weights * correct).sum() / weights.sum()` (with NumPy arrays)"),
+        solution=("def iw_accuracy(correct, weights):\n"
+                  "    correct, weights = np.asarray(correct, float), np.asarray(weights, float)\n"
+                  "    return (weights * correct).sum() / weights.sum()")),
+    "q8": FunctionProblem(
+        "05.q8", "effective_sample_size", _ess, _ess_cases,
+        hints=("n equal weights should give n; one non-zero weight should give 1; scaling all weights changes nothing.",
+               "The square of the sum of the weights, divided by the sum of their squares.",
+               "`return weights.sum() ** 2 / (weights ** 2).sum()` (with a NumPy array)"),
+        solution=("def effective_sample_size(weights):\n"
+                  "    weights = np.asarray(weights, float)\n"
+                  "    return weights.sum() ** 2 / (weights ** 2).sum()")),
 }
