@@ -209,6 +209,20 @@ def load_pretrained(name: str) -> nn.Module:
     return model.eval()
 
 
+class _ImageNetInput(nn.Module):
+    """Grey → 3 channels, then ImageNet normalisation: what ImageNet backbones expect of [0, 1] images."""
+
+    def __init__(self):
+        super().__init__()
+        self.register_buffer("mean", torch.tensor([0.485, 0.456, 0.406]).view(1, 3, 1, 1))
+        self.register_buffer("std", torch.tensor([0.229, 0.224, 0.225]).view(1, 3, 1, 1))
+
+    def forward(self, x):
+        if x.shape[1] == 1:
+            x = x.repeat(1, 3, 1, 1)
+        return (x - self.mean) / self.std
+
+
 class EfficientNetLite0(nn.Module):
     """ImageNet EfficientNet-Lite0 with the course's `features`/`head` split (1280 features, 1000 classes).
 
@@ -232,14 +246,11 @@ class _EfficientFeatures(nn.Module):
 
     def __init__(self, net: nn.Module):
         super().__init__()
+        self.input = _ImageNetInput()
         self.net = net
-        self.register_buffer("mean", torch.tensor([0.485, 0.456, 0.406]).view(1, 3, 1, 1))
-        self.register_buffer("std", torch.tensor([0.229, 0.224, 0.225]).view(1, 3, 1, 1))
 
     def forward(self, x):
-        if x.shape[1] == 1:
-            x = x.repeat(1, 3, 1, 1)
-        return self.net.extract_features((x - self.mean) / self.std).mean((2, 3))
+        return self.net.extract_features(self.input(x)).mean((2, 3))
 
     def blocks(self) -> list[nn.Module]:
         """The 16 inverted-residual blocks, early (edges, colours) to late (object parts): for probing depths."""
@@ -277,20 +288,6 @@ TORCHVISION_MODELS = {
     "mobilenet-v3-small": ("mobilenet_v3_small", "mobilenet-v3-small-imagenet"),
     "mobilenet-v3-large": ("mobilenet_v3_large", "mobilenet-v3-large-imagenet"),
 }
-
-
-class _ImageNetInput(nn.Module):
-    """Grey → 3 channels, then ImageNet normalisation: what a torchvision backbone expects of [0, 1] images."""
-
-    def __init__(self):
-        super().__init__()
-        self.register_buffer("mean", torch.tensor([0.485, 0.456, 0.406]).view(1, 3, 1, 1))
-        self.register_buffer("std", torch.tensor([0.229, 0.224, 0.225]).view(1, 3, 1, 1))
-
-    def forward(self, x):
-        if x.shape[1] == 1:
-            x = x.repeat(1, 3, 1, 1)
-        return (x - self.mean) / self.std
 
 
 class TorchvisionNet(nn.Module):
