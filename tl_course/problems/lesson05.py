@@ -126,7 +126,7 @@ PROBLEMS = {
                 "Choosing on the target test set would make the reported number optimistic (selection bias). "
                 "What is left is a small labelled target dev set, said out loud. Criteria designed for the unlabelled "
                 "case (importance-weighted, reverse validation) rest on assumptions — overlapping domains, correct "
-                "pseudo-labels — and lesson 05 measured both ranking the candidates barely better than chance."),
+                "pseudo-labels — and lesson 05 measured both ranking the candidates no better than chance."),
         hints=("What does a source-validation score measure, and what did it show for every candidate in lesson 05?",)),
     "q7": FunctionProblem(
         "05.q7", "iw_accuracy", _iw_accuracy, _iw_cases,
