@@ -105,11 +105,17 @@ def reverse_validation(model: nn.Module, target, source_val, make_model, *, step
     """
     Xt = _images(target)
     pseudo = predict(model, Xt)
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
-        reverse = make_model()
+    reverse = _seeded(make_model, seed)
     fit_steps(reverse, Xt, pseudo, steps=steps, lr=lr, batch_size=batch_size, seed=seed, progress=False)
     return evaluate(reverse, source_val)["acc"]
+
+
+def _seeded(make, seed: int):
+    """Return `make()` built with the global RNG set to `seed` (then restored): its initial weights depend on `seed`
+    alone, not on whatever code ran before."""
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        return make()
 
 
 # ------------------------------------------------------------------------------------------------
@@ -276,11 +282,7 @@ def train_adapted(model: nn.Module, source, target, *, method: str | None = "cor
     Xt = _images(target)
     gen = torch.Generator().manual_seed(seed)
     model.to(device)
-    critic = None
-    if method == "dann":
-        with torch.random.fork_rng(devices=[]):  # its initial weights depend on `seed` alone, not on earlier code
-            torch.manual_seed(seed)
-            critic = DomainClassifier(model.num_features).to(device)
+    critic = _seeded(lambda: DomainClassifier(model.num_features), seed).to(device) if method == "dann" else None
     params = list(model.parameters()) + (list(critic.parameters()) if critic else [])
     optimizer = torch.optim.Adam([p for p in params if p.requires_grad], lr=lr)
     pseudo_from = steps // 2 if pseudo_from is None else pseudo_from
@@ -319,7 +321,6 @@ def train_adapted(model: nn.Module, source, target, *, method: str | None = "cor
     return history
 
 
-
 # ------------------------------------------------------------------------------------------------
 # A benchmark run
 
@@ -343,9 +344,7 @@ def compare_on_pair(pair, *, seeds=(0,), pretrain_steps: int = 3000, steps: int 
     source = (pair.source.X, pair.source.y)
     results = {"source only": [], "AdaBN": [], **{name: [] for name in candidates}, "oracle (target labels)": []}
     for seed in seeds:
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(seed)
-            base = make_model()
+        base = _seeded(make_model, seed)
         fit_steps(base, *source, steps=pretrain_steps, lr=lr, batch_size=batch_size, seed=seed, device=device,
                   desc=f"seed {seed}: source")
 

@@ -223,7 +223,8 @@ def load_flowers102(split: str = "train", size: int = 64, data_dir=None, registr
     _check_split(split, ("train", "val", "test"))
     labels = loadmat(fetch("flowers102-labels", data_dir, registry))["labels"].reshape(-1).astype(np.int64) - 1
     ids = loadmat(fetch("flowers102-splits", data_dir, registry))[{"train": "trnid", "val": "valid", "test": "tstid"}[split]]
-    wanted = {f"image_{int(i):05d}.jpg": k for k, i in enumerate(sorted(ids.reshape(-1)))}
+    numbers = np.sort(ids.reshape(-1).astype(np.int64))  # 1-based image numbers, in order
+    wanted = {f"image_{i:05d}.jpg": k for k, i in enumerate(numbers)}
     X = np.zeros((len(wanted), size, size, 3), dtype=np.uint8)
     found = np.zeros(len(wanted), dtype=bool)
     with tarfile.open(fetch("flowers102-images", data_dir, registry), "r:gz") as archive:
@@ -241,7 +242,6 @@ def load_flowers102(split: str = "train", size: int = 64, data_dir=None, registr
     if not found.all():
         raise ValueError(f"The Flowers-102 archive lacks {int((~found).sum())} images of the {split!r} split: "
                          f"delete it from the cache and fetch it again.")
-    numbers = np.array(sorted(int(i) for i in ids.reshape(-1)))
     classes = tuple(getattr(Flowers102, "classes", None) or [f"flower {c}" for c in range(102)])
     return ImageData(torch.from_numpy(X).permute(0, 3, 1, 2).float() / 255.0,
                      torch.from_numpy(labels[numbers - 1]), classes)
