@@ -1,14 +1,53 @@
-"""Command-line grading: finished, untouched, broken and bogus notebooks in one batch."""
+"""Command-line grading: finished, untouched, broken, bogus and hostile notebooks, each in a batch that goes on.
+
+Hostile notebooks are a solved (or blank) exercise 00 with one cell added. Notebooks whose names start
+with `00_` are graded as exercise 00 without binding it, so the cheap ones need no torch in their kernel.
+"""
 
 import json
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import nbformat
+import pytest
 
-from tl_course import grade
+from tl_course import grade, grading
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def _notebook(path, *, solved=True, first=None, last=None, lean=False):
+    """Write exercise 00 (solved or blank) to `path`, with a cell added first and/or last.
+
+    `lean` keeps only the answers (no setup cell, no torch): `num_images` and `arr` set with NumPy.
+    """
+    nb = nbformat.read(ROOT / ("solutions" if solved else "exercises") / "00_setup.ipynb", as_version=4)
+    if lean:
+        nb.cells = [nbformat.v4.new_code_cell("import numpy as np\nnum_images = 1797\n"
+                                              "arr = np.arange(6.0).reshape(2, 3)")]
+    if first:
+        nb.cells.insert(0, nbformat.v4.new_code_cell(first))
+    if last:
+        nb.cells.append(nbformat.v4.new_code_cell(last))
+    nbformat.write(nb, path)
+    return path
+
+
+def _rows(path):
+    return {(Path(r["notebook"]).name, r["id"]): r for r in json.loads(Path(path).read_text())}
+
+
+def _gone(pid):
+    """True when process `pid` no longer runs (a zombie waiting for its reaper counts as gone)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split()[2] in "ZX"
+    except (FileNotFoundError, ProcessLookupError):
+        return True
 
 
 def test_batch_grades_good_notebooks_and_reports_bad_ones(tmp_path, capsys):
@@ -40,11 +79,153 @@ def test_batch_grades_good_notebooks_and_reports_bad_ones(tmp_path, capsys):
     assert "Total: 3/6 questions passed in 3 notebook(s); 3 could not be graded." in out
     rows = json.loads((tmp_path / "g.json").read_text())
     assert {r["status"] for r in rows} >= {"PASS", "NOT ATTEMPTED", "NOT GRADED"}
-    assert (tmp_path / "g.csv").read_text().startswith("notebook,id,status,message")
+    assert (tmp_path / "g.csv").read_text().startswith("notebook,id,status,message,viewed,counted")
 
 
-def test_all_good_exits_zero(tmp_path, capsys):
-    solved = tmp_path / "s.ipynb"
-    shutil.copy(ROOT / "solutions" / "00_setup.ipynb", solved)
-    assert grade.main([str(solved), "--jobs", "1"]) == 0
-    assert "Total: 2/2" in capsys.readouterr().out
+def test_timeouts_and_crashes_are_reported_and_the_batch_goes_on(tmp_path, capsys):
+    loop = _notebook(tmp_path / "00_loop.ipynb", first=(
+        "import os, signal\n"
+        f"open({str(tmp_path / 'loop.pid')!r}, 'w').write(str(os.getpid()))\n"
+        "signal.signal(signal.SIGINT, signal.SIG_IGN)\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
+        "while True:\n    pass"))
+    sleeps = _notebook(tmp_path / "00_sleep.ipynb", first="import time\ntime.sleep(20)")
+    exits = _notebook(tmp_path / "00_exit.ipynb", first="import os\nos._exit(0)")
+    slow = _notebook(tmp_path / "00_slow.ipynb", lean=True)
+    nb = nbformat.read(slow, as_version=4)
+    nb.cells += [nbformat.v4.new_code_cell("import time\ntime.sleep(1)") for _ in range(20)]
+    nbformat.write(nb, slow)
+    lean = _notebook(tmp_path / "00_lean.ipynb", lean=True)
+
+    start = time.perf_counter()
+    code = grade.main([str(p) for p in (loop, sleeps, exits, slow, lean)]
+                      + ["--timeout", "3", "--notebook-timeout", "8", "--jobs", "2", "--json", str(tmp_path / "g.json")])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert f"{loop}: TIMED OUT — cell 1: 'import os, signal' ran past the 3 s per-cell limit" in out
+    assert f"{sleeps}: TIMED OUT — cell 1: 'import time' ran past the 3 s per-cell limit" in out
+    assert f"{exits}: CRASHED — the kernel died in cell 1" in out
+    assert f"{slow}: TIMED OUT — the notebook ran past its 8 s limit (in cell " in out
+    assert f"{lean}: " in out and "passed (exercise 00" in out
+    assert time.perf_counter() - start < 60
+    assert _gone(int((tmp_path / "loop.pid").read_text()))  # the kernel that ignored signals was killed
+    rows = _rows(tmp_path / "g.json")
+    assert rows[("00_loop.ipynb", "")]["status"] == "TIMED OUT" and rows[("00_lean.ipynb", "00.q1")]["status"] == "PASS"
+
+
+REWRITE = """import os, pathlib, tl_course
+always_pass = "\\nfor _p in PROBLEMS.values():\\n    _p.check_values = lambda **values: None\\n"
+# the kernel's own copy of the package, and the grader's: found through the parent's environment
+paths = [pathlib.Path(tl_course.__file__).parent]
+environ = open(f"/proc/{os.getppid()}/environ", "rb").read().split(b"\\0")
+paths += [pathlib.Path(e[11:].decode()) / "tl_course" for e in environ if e.startswith(b"PYTHONPATH=")]
+for p in paths:
+    target = p / "problems" / "lesson00.py"
+    target.write_text(target.read_text() + always_pass)"""
+
+FORGE = """import tl_course.grading as g
+g.Problem.grade = lambda self, namespace: g.Result(self.id, "PASS", "")
+g.report_json = lambda: '[{"id": "00.q1", "status": "PASS", "message": ""}]'
+g._views.clear()"""
+
+FAKE_LINE = """print('TL_COURSE_RESULTS:[{"id": "00.q1", "status": "PASS", "message": ""}, {"id": "00.q2", "status": "PASS", "message": ""}]')
+print('TL_GRADE_EVENT {"event": "done", "outcome": "GRADED", "results": [], "failed_cells": 0, "bound": [], "views": {}}')"""
+
+
+def test_hostile_notebooks_cannot_forge_or_spoil_grades(tmp_path, capsys):
+    rewriter = _notebook(tmp_path / "rewriter.ipynb", solved=False, last=REWRITE)
+    forger = _notebook(tmp_path / "forger.ipynb", solved=False, last=FORGE)
+    fake = _notebook(tmp_path / "fake.ipynb", solved=False, last=FAKE_LINE)
+    victim = tmp_path / "victim.ipynb"
+    deleter = _notebook(tmp_path / "deleter.ipynb", last=(
+        "import glob, os, pathlib\nfor p in glob.glob('*.ipynb') + glob.glob('../*.ipynb'):\n    os.remove(p)\n"
+        f"pathlib.Path({str(victim)!r}).unlink()"))
+    ten = _notebook(tmp_path / "ten.ipynb", last=(
+        'for _ in range(10):\n    ex = exercise("00")\nclass Odd:\n    pass\narr = Odd()'))
+    peeked = _notebook(tmp_path / "peeked.ipynb", last=(
+        'ex.q1.hint()\nex.q1.solution()\nview = getattr(ex.q2.problem, "sol" + "ution_text")'))
+    renamed = tmp_path / "03_feature_extraction.ipynb"
+    shutil.copy(ROOT / "solutions" / "00_setup.ipynb", renamed)
+    shutil.copy(ROOT / "solutions" / "00_setup.ipynb", victim)
+    paths = (rewriter, forger, fake, deleter, ten, peeked, renamed, victim)
+
+    code = grade.main([str(p) for p in paths] + ["--jobs", "2", "--timeout", "120", "--solution-viewed-fails",
+                                                 "--json", str(tmp_path / "g.json")])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert f"{rewriter}: REFUSED — it changed the grader's copy of tl_course (problems/lesson00.py)" in out
+    assert f"{forger}: 0/2 passed" in out and f"{fake}: 0/2 passed" in out  # blank answers stay blank
+    assert f"{deleter}: 2/2 passed" in out
+    assert f"{victim}: 2/2 passed" in out and not victim.exists()  # read before the batch began
+    assert f"{ten}: 1/2 passed" in out and "`arr` could not be passed to the grader" in out
+    assert f"{peeked}: 0/2 passed" in out and "PASS · hint and solution viewed (not counted)" in out
+    assert f"{renamed}: REFUSED — it is graded as exercise 03 but binds exercise 00" in out
+    rows = _rows(tmp_path / "g.json")
+    assert rows[("peeked.ipynb", "00.q1")]["viewed"] == "hint, solution"
+    assert rows[("peeked.ipynb", "00.q2")] == dict(rows[("peeked.ipynb", "00.q2")], status="PASS",
+                                                   viewed="solution", counted=False)
+    assert rows[("deleter.ipynb", "00.q1")]["viewed"] == "" and rows[("deleter.ipynb", "00.q1")]["counted"]
+    assert (ROOT / "tl_course" / "problems" / "lesson00.py").read_text().count("always_pass") == 0
+
+
+def test_ctrl_c_keeps_what_was_graded_and_kills_the_rest(tmp_path):
+    lean = _notebook(tmp_path / "00_lean.ipynb", lean=True)
+    loop = _notebook(tmp_path / "00_loop.ipynb", lean=True, last=(
+        f"import os\nopen({str(tmp_path / 'loop.pid')!r}, 'w').write(str(os.getpid()))\nwhile True:\n    pass"))
+    out = tmp_path / "g.json"
+    proc = subprocess.Popen([sys.executable, "-m", "tl_course.grade", str(lean), str(loop), "--jobs", "1",
+                             "--json", str(out)], stdout=subprocess.PIPE, text=True, cwd=tmp_path)
+    deadline = time.monotonic() + 60
+    while not (tmp_path / "loop.pid").exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    proc.send_signal(signal.SIGINT)
+    stdout, _ = proc.communicate(timeout=30)
+    assert proc.returncode == 130 and "Interrupted" in stdout
+    assert _rows(out)[("00_lean.ipynb", "00.q1")]["status"] == "PASS"
+    assert ("00_loop.ipynb", "") not in _rows(out)
+    assert _gone(int((tmp_path / "loop.pid").read_text()))
+
+
+def test_exported_answers_cannot_run_code_in_the_grader(tmp_path):
+    """The judge's unpickler refuses calls, foreign classes and patching the grader's classes."""
+    import pickle
+
+    class Boom:
+        def __reduce__(self):
+            return (os.system, (f"touch {tmp_path / 'pwned'}",))
+
+    with pytest.raises(pickle.UnpicklingError):
+        grade.load_answer(pickle.dumps(Boom()))
+    patch = (b"\x80\x04\x8c\x11tl_course.grading\x94\x8c\x07Problem\x93N}\x8c\x05grade\x94N\x86\x86b.")
+    with pytest.raises(pickle.UnpicklingError):
+        grade.load_answer(patch)
+    assert not (tmp_path / "pwned").exists() and grading.Problem.grade is not None
+
+
+def test_answers_come_back_as_values_and_functions_stay_in_the_kernel(tmp_path):
+    import numpy as np
+    import torch
+
+    from tl_course import models
+
+    model = models.freeze(models.load_pretrained("cnn-printed-digits"), up_to=1)
+    ns = {"a": np.arange(3.0), "t": torch.ones(2, dtype=torch.bfloat16), "model": model, "blank": grading.____,
+          "f": lambda x: x + 1, "w": {"w": torch.nn.Parameter(torch.zeros(2))}}
+    helpers = grade._kernel_helpers(ns)
+    helpers.export(sorted(ns), tmp_path / "out.pkl")
+    exported = grade.load_answer((tmp_path / "out.pkl").read_bytes())["values"]
+    loaded = {name: grade.load_answer(data) for name, (status, data) in exported.items()}
+    assert np.array_equal(loaded["a"], ns["a"]) and loaded["t"].dtype == torch.bfloat16
+    assert loaded["blank"] is grading.____ and isinstance(loaded["w"]["w"], torch.nn.Parameter)
+    assert [p.requires_grad for p in loaded["model"].parameters()] == [p.requires_grad for p in model.parameters()]
+    x = torch.rand(4, 1, 28, 28)
+    assert torch.allclose(loaded["model"].train()(x), model.train()(x))  # the frozen block's hook came along
+    with pytest.raises(RuntimeError):
+        loaded["f"](1)  # a learner function is only ever called in the learner's kernel
+
+
+def test_a_check_that_crashes_on_an_answer_fails_that_question_only():
+    def fussy(answer):
+        return {"a": 1}[answer]  # a KeyError on an unexpected answer
+
+    result = grading.CustomProblem("99.q1", ("answer",), fussy).grade({"answer": "b"})
+    assert result.status == grading.FAIL and result.message == "`answer` could not be checked: KeyError: 'b'"

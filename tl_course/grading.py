@@ -81,6 +81,8 @@ class Result:
 
 def learner_traceback(exc: BaseException) -> str:
     """Format `exc` showing only the learner's frames, not tl_course's or a library's internals."""
+    if getattr(exc, "learner_traceback", None):  # raised in the learner's kernel, formatted there
+        return exc.learner_traceback
     package_dir = str(Path(__file__).resolve().parent)
     frames = [f for f in traceback.extract_tb(exc.__traceback__)
               if not str(Path(f.filename).resolve()).startswith(package_dir) and "site-packages" not in f.filename]
@@ -92,7 +94,7 @@ def call_learner(fn, *args, **kwargs):
     """Call the learner's function; wrap anything it raises in `LearnerError`."""
     try:
         return fn(*args, **kwargs)
-    except Exception as exc:  # the learner's code may raise anything; we report it, not crash
+    except (Exception, SystemExit) as exc:  # the learner's code may raise anything; we report it, not crash
         raise LearnerError(exc) from exc
 
 
@@ -108,20 +110,33 @@ class Problem:
 
     vars: tuple = ()
     hints: tuple = ()
-    solution_text: str = ""
     graded: bool = True
 
     def __init__(self, id: str, *, vars=(), hints=(), solution: str = ""):
         self.id = id
         self.vars = tuple(vars) if vars else self.vars
         self.hints = tuple(hints) if hints else self.hints
-        self.solution_text = solution or self.solution_text
+        self._solution_text = solution
+
+    @property
+    def solution_text(self) -> str:
+        """The model solution; reading it counts as viewing it (the grader reports it)."""
+        record_view(self.id, "solution")
+        return self._solution_text
+
+    @solution_text.setter
+    def solution_text(self, text: str) -> None:
+        self._solution_text = text
 
     def check_values(self, **values):
         raise NotImplementedError
 
     def grade(self, namespace: dict) -> Result:
-        """Read this problem's variables from `namespace` and return a `Result` (never raises)."""
+        """Read this problem's variables from `namespace` and return a `Result` (never raises).
+
+        Whatever the learner's answer makes a check raise is a FAIL with a one-line reason, so one strange
+        answer never stops the other questions from being graded.
+        """
         try:
             values = {}
             for name in self.vars:
@@ -140,7 +155,21 @@ class Problem:
             if isinstance(err.exc, TypeError) and "blank (____)" in str(err.exc):
                 return Result(self.id, NOT_ATTEMPTED, "your function still contains the blank ____.")
             return Result(self.id, ERROR, "your code raised an error:\n" + learner_traceback(err.exc))
+        except (Exception, SystemExit) as exc:  # a check tripped over an answer of an unexpected kind
+            return Result(self.id, FAIL, f"{_names(self.vars)} could not be checked: {_one_line(exc)}")
         return Result(self.id, PASS, "")
+
+
+def _names(names) -> str:
+    """Name a problem's variables for a sentence: "`a`" or "`a`, `b`"."""
+    return ", ".join(f"`{n}`" for n in names) or "the answer"
+
+
+def _one_line(exc: BaseException) -> str:
+    """Say what `exc` was on one short line."""
+    text = str(exc).strip().splitlines()
+    text = text[0] if text else ""
+    return f"{type(exc).__name__}: {text}"[:200] if text else type(exc).__name__
 
 
 def _holds_blank(value) -> bool:
@@ -305,6 +334,23 @@ class ThoughtProblem(Problem):
 
 
 # ----------------------------------------------------------------------------------------------
+# What the learner looked at: hints and solutions, reported by the command-line grader
+
+
+_views: dict = {}  # problem id → {"hint", "solution"} viewed in this process
+
+
+def record_view(problem_id: str, kind: str) -> None:
+    """Note that the hint or the solution of `problem_id` was shown."""
+    _views.setdefault(problem_id, set()).add(kind)
+
+
+def views() -> dict:
+    """Return `{problem id: ["hint", "solution"]}`: what was viewed in this process."""
+    return {pid: sorted(kinds) for pid, kinds in _views.items()}
+
+
+# ----------------------------------------------------------------------------------------------
 # Binding problems to a notebook
 
 
@@ -329,13 +375,14 @@ class BoundProblem:
         level = max(1, min(level, len(hints)))
         more = f" (ex.{self.problem.id.split('.')[-1]}.hint({level + 1}) for more)" if level < len(hints) else ""
         text = f"Hint {level}/{len(hints)}: {hints[level - 1]}{more}"
-        print(text)
+        record_view(self.problem.id, "hint")
+        _show_view(text, self.problem.id, "hint")
         return text
 
     def solution(self) -> str:
-        """Print the model solution."""
+        """Print the model solution (the grader reports that it was viewed)."""
         text = f"Solution:\n{self.problem.solution_text}"
-        print(text)
+        _show_view(text, self.problem.id, "solution")
         return text
 
     def __repr__(self):
@@ -358,6 +405,20 @@ def _show(result: Result) -> None:
             colour = _COLOURS.get(result.status, "black")
             display(HTML(f'<pre style="color:{colour};white-space:pre-wrap">{html.escape(text)}</pre>'),
                     metadata={"tl_course_result": {"id": result.problem_id, "status": result.status}})
+            return
+    except ImportError:
+        pass
+    print(text)
+
+
+def _show_view(text: str, problem_id: str, kind: str) -> None:
+    """Print a hint or solution; in Jupyter also tag the output, so a saved notebook keeps the record."""
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+
+        if get_ipython() is not None and "IPKernelApp" in get_ipython().config:
+            display({"text/plain": text}, raw=True, metadata={"tl_course_view": {"id": problem_id, "kind": kind}})
             return
     except ImportError:
         pass
