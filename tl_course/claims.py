@@ -143,8 +143,8 @@ class AssertRecorder(ast.NodeTransformer):
     Asserts inside a `try` body are left alone: the cell may rely on them raising.
     """
 
-    def __init__(self, cell: int):
-        self.cell = cell
+    def __init__(self, cell: int, source: str | None = None):
+        self.cell, self.source = cell, source
         self.found: list[dict] = []
         self._in_try = 0
 
@@ -162,7 +162,9 @@ class AssertRecorder(ast.NodeTransformer):
         if self._in_try or not _rewritable(node):
             return node
         text = ast.unparse(node.test)
-        self.found.append({"cell": self.cell, "line": node.lineno, "col": node.col_offset, "text": text})
+        written = ast.get_source_segment(self.source, node.test) if self.source else None
+        self.found.append({"cell": self.cell, "line": node.lineno, "col": node.col_offset, "text": text,
+                           "shown": " ".join(written.replace("\\\n", " ").split()) if written else text})
         message = _lambda(node.msg) if node.msg is not None else ast.Constant(None)
         call = ast.Call(func=ast.Name(RECORDER, ast.Load()),
                         args=[ast.Constant(self.cell), ast.Constant(node.lineno), ast.Constant(node.col_offset),
@@ -179,11 +181,12 @@ def find_asserts(source: str, cell: int = 0) -> list[dict]:
     """List the asserts of one code cell as the kernel will see them: `{cell, line, col, text}`."""
     from IPython.core.inputtransformer2 import TransformerManager
 
+    python = TransformerManager().transform_cell(source)
     try:
-        tree = ast.parse(TransformerManager().transform_cell(source))
+        tree = ast.parse(python)
     except SyntaxError:
         return []
-    finder = AssertRecorder(cell)
+    finder = AssertRecorder(cell, python)
     finder.visit(tree)
     return finder.found
 
@@ -331,12 +334,23 @@ class Run:
     seconds: float = 0.0
 
 
+def _this_python_kernel():
+    """Return a kernel manager whose kernel runs this Python (so the lesson sees the packages the tool sees)."""
+    import ipykernel.kernelspec
+    from jupyter_client import KernelManager
+    from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
+
+    class ThisPython(KernelSpecManager):
+        def get_kernel_spec(self, kernel_name):
+            return KernelSpec(resource_dir=ipykernel.kernelspec.RESOURCES, **ipykernel.kernelspec.get_kernel_dict())
+
+    return KernelManager(kernel_name="python3", kernel_spec_manager=ThisPython())
+
+
 def run_notebook(path, seed: int, *, scale: str = "fast", threads: int | None = None, timeout: int = 1800) -> Run:
     """Execute the notebook at base seed `seed` on a fresh kernel, recording every assert; never raises."""
     import nbformat
     from nbclient import NotebookClient
-
-    from .grade import _current_env_kernel
 
     path = Path(path)
     run = Run(str(path), seed)
@@ -350,7 +364,7 @@ def run_notebook(path, seed: int, *, scale: str = "fast", threads: int | None = 
     km = None
     try:
         nb = nbformat.read(path, as_version=4)
-        km = _current_env_kernel()
+        km = _this_python_kernel()
         client = NotebookClient(nb, km=km, timeout=timeout, allow_errors=False,
                                 resources={"metadata": {"path": str(path.parent.resolve())}})
         hidden = nbformat.v4.new_code_cell
@@ -428,7 +442,8 @@ def collect(path, runs: list[Run]) -> list[dict]:
     for run in runs:
         for record in run.records:  # e.g. asserts inside a %%cell magic, which the static reading cannot see
             key = (record["cell"], record["line"], record["col"])
-            rows.setdefault(key, {k: record[k] for k in ("cell", "line", "col", "text")} | {"results": {}})
+            rows.setdefault(key, {k: record[k] for k in ("cell", "line", "col", "text")}
+                            | {"shown": record["text"], "results": {}})
     for row in rows.values():
         for run in runs:
             mine = [r for r in run.records if (r["cell"], r["line"], r["col"]) == (row["cell"], row["line"], row["col"])]
@@ -449,7 +464,7 @@ def format_notebook(path, runs: list[Run], rows: list[dict]) -> str:
     header = ["cell", "line", "assert", *(f"seed {r.seed}" for r in runs), "threshold", "min margin"]
     table = []
     for row in rows:
-        cells = [str(row["cell"]), str(row["line"]), _short(row["text"])]
+        cells = [str(row["cell"]), str(row["line"]), _short(row["shown"])]
         for run in runs:
             result = row["results"][run.seed]
             if result is None:
@@ -457,7 +472,7 @@ def format_notebook(path, runs: list[Run], rows: list[dict]) -> str:
                 continue
             values = _shown_values(row["text"], result["clauses"])
             times = f" ×{result['times']}" if result["times"] > 1 else ""
-            cells.append(" ".join(filter(None, [values, result["status"] + times])))
+            cells.append(" ".join(filter(None, [_short(values, 30), result["status"] + times])))
         margin = row["min_margin"]
         cells += [_short(row["threshold"], 36), "" if margin is None else _signed(margin)]
         table.append(cells)
