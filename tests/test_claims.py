@@ -87,6 +87,12 @@ def test_all_and_elementwise_claims_report_their_worst_element(tmp_path, monkeyp
     assert records[0]["clauses"][0]["values"][0] == {"min": 0.03, "max": 0.2, "n": 3}
 
 
+def test_text_and_sets_are_shown_but_have_no_margin(tmp_path, monkeypatch):
+    records = _run_rewritten("assert '10' == '1.0'\nassert {1, 2} == {2, 1}\n", tmp_path, monkeypatch)
+    assert [(r["status"], r["margin"]) for r in records] == [("FAIL", None), ("PASS", None)]
+    assert records[0]["clauses"][0]["values"] == ["'10'", "'1.0'"]
+
+
 def test_an_error_inside_an_assert_is_recorded_and_still_raised(tmp_path, monkeypatch):
     path = tmp_path / "records.jsonl"
     with pytest.raises(KeyError):

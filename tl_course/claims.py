@@ -202,6 +202,8 @@ def _numbers(value):
     """`value` as a float array, or None when it is not numeric."""
     import numpy as np
 
+    if isinstance(value, (str, bytes)):
+        return None  # np.asarray("0.5", dtype=float) would read a number into text
     try:
         if hasattr(value, "detach"):
             value = value.detach().cpu().numpy()
