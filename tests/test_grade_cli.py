@@ -21,6 +21,15 @@ from tl_course import grade, grading
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.fixture(autouse=True)
+def private_package(tmp_path_factory, monkeypatch):
+    """Grade against a copy of the package, so that edits to the working tree during a test change nothing."""
+    copy = tmp_path_factory.getbasetemp() / "installed" / "tl_course"
+    if not copy.exists():
+        grade.write_package(grade.package_files(), copy.parent)
+    monkeypatch.setattr(grade, "PACKAGE_DIR", copy)
+
+
 def _notebook(path, *, solved=True, first=None, last=None, lean=False):
     """Write exercise 00 (solved or blank) to `path`, with a cell added first and/or last.
 
@@ -143,13 +152,18 @@ def test_hostile_notebooks_cannot_forge_or_spoil_grades(tmp_path, capsys):
         'for _ in range(10):\n    ex = exercise("00")\nclass Odd:\n    pass\narr = Odd()'))
     peeked = _notebook(tmp_path / "peeked.ipynb", last=(
         'ex.q1.hint()\nex.q1.solution()\nview = getattr(ex.q2.problem, "sol" + "ution_text")'))
+    installer = _notebook(tmp_path / "00_installer.ipynb", lean=True, last=(
+        f"open({str(grade.PACKAGE_DIR / 'sneaky.py')!r}, 'w').write('PASS = True')"))
     renamed = tmp_path / "03_feature_extraction.ipynb"
     shutil.copy(ROOT / "solutions" / "00_setup.ipynb", renamed)
     shutil.copy(ROOT / "solutions" / "00_setup.ipynb", victim)
-    paths = (rewriter, forger, fake, deleter, ten, peeked, renamed, victim)
+    paths = (rewriter, forger, fake, deleter, ten, peeked, installer, renamed, victim)
 
-    code = grade.main([str(p) for p in paths] + ["--jobs", "2", "--timeout", "120", "--solution-viewed-fails",
-                                                 "--json", str(tmp_path / "g.json")])
+    try:
+        code = grade.main([str(p) for p in paths] + ["--jobs", "2", "--timeout", "120", "--solution-viewed-fails",
+                                                     "--json", str(tmp_path / "g.json")])
+    finally:
+        (grade.PACKAGE_DIR / "sneaky.py").unlink(missing_ok=True)
     out = capsys.readouterr().out
     assert code == 1
     assert f"{rewriter}: REFUSED — it changed the grader's copy of tl_course (problems/lesson00.py)" in out
@@ -158,6 +172,7 @@ def test_hostile_notebooks_cannot_forge_or_spoil_grades(tmp_path, capsys):
     assert f"{victim}: 2/2 passed" in out and not victim.exists()  # read before the batch began
     assert f"{ten}: 1/2 passed" in out and "`arr` could not be passed to the grader" in out
     assert f"{peeked}: 0/2 passed" in out and "PASS · hint and solution viewed (not counted)" in out
+    assert f"{installer}: REFUSED — the installed tl_course changed while it ran (sneaky.py)" in out
     assert f"{renamed}: REFUSED — it is graded as exercise 03 but binds exercise 00" in out
     rows = _rows(tmp_path / "g.json")
     assert rows[("peeked.ipynb", "00.q1")]["viewed"] == "hint, solution"
@@ -183,6 +198,45 @@ def test_ctrl_c_keeps_what_was_graded_and_kills_the_rest(tmp_path):
     assert _rows(out)[("00_lean.ipynb", "00.q1")]["status"] == "PASS"
     assert ("00_loop.ipynb", "") not in _rows(out)
     assert _gone(int((tmp_path / "loop.pid").read_text()))
+
+
+def _bwrap_works():
+    try:
+        return subprocess.run(["bwrap", "--ro-bind", "/", "/", "--unshare-all", "--cap-drop", "ALL", "--", "true"],
+                              capture_output=True, timeout=30).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
+@pytest.mark.skipif(not _bwrap_works(), reason="bubblewrap is not installed or cannot create namespaces here")
+def test_sandboxed_kernel_cannot_touch_the_package_the_network_the_grader_or_other_submissions(tmp_path, capsys):
+    import socket
+
+    other = _notebook(tmp_path / "00_other.ipynb", lean=True)
+    probe_file = ROOT / "tl_course" / "_sandbox_probe.py"
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        probe = _notebook(tmp_path / "00_probe.ipynb", lean=True, last=f"""import os, pathlib, socket
+blocked = []
+for name, attempt in [("package", lambda: pathlib.Path({str(probe_file)!r}).write_text("")),
+                      ("neighbour", lambda: pathlib.Path({str(other)!r}).read_bytes()),
+                      ("network", lambda: socket.create_connection(("127.0.0.1", {listener.getsockname()[1]}), 2)),
+                      ("grader", lambda: os.kill({os.getpid()}, 0))]:
+    try:
+        attempt()
+    except OSError:
+        blocked.append(name)
+num_images = 1797 if len(blocked) == 4 else blocked""")
+        try:
+            grade.main([str(probe), str(other), "--sandbox", "--jobs", "2", "--timeout", "60",
+                        "--json", str(tmp_path / "g.json")])
+        finally:
+            existed = probe_file.exists()
+            probe_file.unlink(missing_ok=True)
+    rows = _rows(tmp_path / "g.json")
+    assert not existed and rows[("00_probe.ipynb", "00.q1")]["status"] == "PASS", rows[("00_probe.ipynb", "00.q1")]
+    assert rows[("00_other.ipynb", "00.q1")]["status"] == "PASS"
 
 
 def test_exported_answers_cannot_run_code_in_the_grader(tmp_path):

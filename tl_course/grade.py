@@ -72,8 +72,9 @@ class _NotGraded(Exception):
 # The grader's own files: a snapshot taken before the batch, private copies, and a check for changes
 
 
-def package_files(root: Path = PACKAGE_DIR) -> dict:
-    """Read every file of the tl_course package under `root` (compiled caches left out): path → bytes."""
+def package_files(root: Path | None = None) -> dict:
+    """Read every file of the tl_course package (under `root`; compiled caches left out): path → bytes."""
+    root = root or PACKAGE_DIR
     return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
             if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"}
 
@@ -263,7 +264,7 @@ def _run_child(config: dict, root: Path, limit: float):
 
 def grade_notebook(path: Path, timeout: float = 600, *, notebook_timeout: float | None = None,
                    exercise: str | None = None, solution_viewed_fails: bool = False, package: dict | None = None,
-                   data: bytes | None = None) -> NotebookGrade:
+                   data: bytes | None = None, sandbox: bool = False, hide=()) -> NotebookGrade:
     """Run one notebook in isolation and grade its answers; never raises for a bad or hostile notebook."""
     from .grading import problems_for
 
@@ -286,7 +287,8 @@ def grade_notebook(path: Path, timeout: float = 600, *, notebook_timeout: float 
             (root / "work" / path.name).write_bytes(data if data is not None else path.read_bytes())
             installed_before = changed_files(package, PACKAGE_DIR)
             config = {"notebook": str(root / "work" / path.name), "lesson": lesson, "timeout": timeout,
-                      "io": str(root / "io"), "kernel_path": str(root / "kernel")}
+                      "io": str(root / "io"), "kernel_path": str(root / "kernel"),
+                      "sandbox": {"hide": [str(Path(h).resolve()) for h in hide]} if sandbox else None}
             done, cell, timed_out, errors = _run_child(config, root, limit)
             tampered = sorted(set(changed_files(package, root / "judge" / "tl_course"))
                               | set(changed_files(package, root / "kernel" / "tl_course")))
@@ -369,17 +371,43 @@ def _preload(lesson: str):
     return problems
 
 
-def _kernel_manager(cwd: str):
-    """Return an async kernel manager that starts a kernel with this Python, silenced, in `cwd`."""
+def _kernel_manager(config: dict):
+    """Return an async kernel manager that starts a kernel with this Python (in a sandbox if asked)."""
     import ipykernel.kernelspec
     from jupyter_client import AsyncKernelManager
     from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
 
+    prefix = sandbox_command(config) if config.get("sandbox") else []
+
     class CurrentEnvSpecs(KernelSpecManager):
         def get_kernel_spec(self, kernel_name):
-            return KernelSpec(resource_dir=ipykernel.kernelspec.RESOURCES, **ipykernel.kernelspec.get_kernel_dict())
+            spec = ipykernel.kernelspec.get_kernel_dict()
+            return KernelSpec(resource_dir=ipykernel.kernelspec.RESOURCES, **dict(spec, argv=prefix + spec["argv"]))
 
-    return AsyncKernelManager(kernel_name="python3", kernel_spec_manager=CurrentEnvSpecs())
+    km = AsyncKernelManager(kernel_name="python3", kernel_spec_manager=CurrentEnvSpecs())
+    if prefix:  # no network in the sandbox: the kernel's sockets are files in the submission's io folder
+        km.transport, km.ip = "ipc", str(Path(config["io"]) / "kernel")
+        km.connection_file = str(Path(config["io"]) / "kernel.json")  # where the sandbox can read it
+    return km
+
+
+def sandbox_command(config: dict) -> list:
+    """The bubblewrap prefix of a sandboxed kernel: the file system read-only, a private /tmp holding only
+    this submission's folders, the batch's submissions and results hidden, no network, its own processes,
+    no capabilities, killed with its parent."""
+    root = Path(config["io"]).parent
+    args = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
+    for tmp in sorted({"/tmp", tempfile.gettempdir()}):
+        args += ["--tmpfs", tmp]
+    args += ["--ro-bind", str(root / "kernel"), str(root / "kernel")]
+    for name in ("work", "io"):
+        args += ["--bind", str(root / name), str(root / name)]
+    for path in config["sandbox"].get("hide", []):
+        if Path(path).is_file() and not any(Path(path).is_relative_to(t) for t in ("/tmp", tempfile.gettempdir())):
+            args += ["--ro-bind", "/dev/null", path]
+    # bwrap is the kernel's parent inside: no parent polling (its pid 1 looks like a dead parent); it dies with bwrap
+    return args + ["--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
+                   "--unsetenv", "JPY_PARENT_PID", "--"]
 
 
 def _execute_and_judge(config: dict) -> dict:
@@ -393,8 +421,9 @@ def _execute_and_judge(config: dict) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("JPY_")}
     # The kernel's IPython profile lives in the submission's folder: no startup file left by an earlier one runs.
     env.update(PYTHONPATH=config["kernel_path"], MPLBACKEND="Agg", TL_COURSE_QUIET="1", PYTHONNOUSERSITE="1",
-               IPYTHONDIR=str(Path(config["io"]) / "ipython"))
-    km = _kernel_manager(work)
+               IPYTHONDIR=str(Path(config["io"]) / "ipython"), MPLCONFIGDIR=str(Path(config["io"]) / "mpl"),
+               XDG_CACHE_HOME=str(Path(config["io"]) / "cache"))
+    km = _kernel_manager(config)
     client = NotebookClient(nb, km=km, timeout=config["timeout"], allow_errors=True, interrupt_on_timeout=False,
                             startup_timeout=120, shutdown_kernel="immediate")
     client.start_new_kernel(cwd=work, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -850,10 +879,15 @@ def main(argv=None) -> int:
                                            "file name NN_…, else from its `exercise(...)` line)")
     parser.add_argument("--solution-viewed-fails", action="store_true",
                         help="a passed question whose solution was viewed does not count as passed")
+    parser.add_argument("--sandbox", action="store_true",
+                        help="run each kernel in a bubblewrap sandbox (read-only files, no network; see the README)")
     parser.add_argument("--json", help="write results to this JSON file (rewritten as each notebook finishes)")
     parser.add_argument("--csv", help="write results to this CSV file (rewritten as each notebook finishes)")
     args = parser.parse_args(argv)
     _stopping.clear()
+    if args.sandbox and not shutil.which("bwrap"):
+        parser.error("--sandbox needs bubblewrap (`apt-get install bubblewrap`)")
+    hide = [*args.paths, *filter(None, (args.json, args.csv))]
 
     def on_done(grade, finished):
         print(format_notebook(grade), flush=True)
@@ -862,7 +896,7 @@ def main(argv=None) -> int:
     try:
         grades = grade_batch(args.paths, jobs=args.jobs, on_done=on_done, timeout=args.timeout,
                              notebook_timeout=args.notebook_timeout, exercise=args.exercise,
-                             solution_viewed_fails=args.solution_viewed_fails)
+                             solution_viewed_fails=args.solution_viewed_fails, sandbox=args.sandbox, hide=hide)
     except KeyboardInterrupt:
         print(f"Interrupted: the notebooks graded so far are in the report above"
               f"{' and in ' + ' / '.join(filter(None, (args.json, args.csv))) if args.json or args.csv else ''}.",
