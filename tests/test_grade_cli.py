@@ -200,6 +200,40 @@ def test_ctrl_c_keeps_what_was_graded_and_kills_the_rest(tmp_path):
     assert _gone(int((tmp_path / "loop.pid").read_text()))
 
 
+FUNCTIONS = """import numpy as np
+
+def cluster_purity(clusters, labels):
+    return sum(np.bincount(labels[clusters == c]).max() for c in np.unique(clusters)) / len(labels)
+
+def q_update(Q, state, action, reward, next_state, done, alpha, gamma):
+    return reward / 0
+
+robot_vacuum = "reinforcement"
+new_clinic = "supervised"
+"""
+
+
+def test_learner_functions_are_called_in_the_kernel_on_the_graders_inputs(tmp_path, capsys):
+    functions = tmp_path / "01_functions.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(FUNCTIONS)]), functions)
+    loops = tmp_path / "01_loops.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(FUNCTIONS.replace(
+        "    return sum(", "    while True:\n        pass\n    return sum("))]), loops)
+
+    assert grade.main([str(functions), str(loops), "--jobs", "2", "--timeout", "10",
+                       "--json", str(tmp_path / "g.json")]) == 0
+    rows = _rows(tmp_path / "g.json")
+    status = {(nb, q): rows[(nb, f"01.{q}")]["status"] for nb in ("01_functions.ipynb", "01_loops.ipynb")
+              for q in ("q1", "q2", "q3", "q4", "q5")}
+    assert [status["01_functions.ipynb", q] for q in ("q1", "q2", "q3", "q4", "q5")] == [
+        "NOT ATTEMPTED", "PASS", "ERROR", "PASS", "FAIL"]
+    assert "return reward / 0" in rows[("01_functions.ipynb", "01.q3")]["message"]
+    assert "ZeroDivisionError" in rows[("01_functions.ipynb", "01.q3")]["message"]
+    assert status["01_loops.ipynb", "q2"] == "ERROR" and "did not return within 10 s" in rows[
+        ("01_loops.ipynb", "01.q2")]["message"]
+    assert status["01_loops.ipynb", "q4"] == "PASS"  # the choices are values: judged without the kernel
+
+
 def _bwrap_works():
     try:
         return subprocess.run(["bwrap", "--ro-bind", "/", "/", "--unshare-all", "--cap-drop", "ALL", "--", "true"],

@@ -102,6 +102,9 @@ def changed_files(files: dict, root: Path) -> list:
 
 _BINDING = re.compile(r"""exercise\(\s*["'](\d+)["']""")
 _QUESTION = re.compile(r"\b(q\d+)\b")
+# A call, an attribute or a string naming it; touching the record of views counts as seeing the solutions.
+_LOOKS = {"hint": re.compile(r"""\.hints?\b|["']hints?\b"""),
+          "solution": re.compile(r"""\.solution\s*\(|solution_text|["']_?solution|\b_views\b|record_view""")}
 
 
 def _code_lines(nb):
@@ -120,13 +123,13 @@ def static_bindings(nb) -> set:
 def static_views(nb, questions) -> dict:
     """Return `{"q1": {"hint", "solution"}}`: what the code asks to see, and what its saved outputs showed.
 
-    A line naming a solution or hint without a question (`solution_text`, `getattr(..., "solution")`)
+    A line that reaches a solution or hint without naming a question (`solution_text`, `getattr(..., "solution")`)
     counts for every question, as the grader cannot tell which answer it helped.
     """
     seen = {}
     for line in _code_lines(nb):
-        for kind in ("hint", "solution"):
-            if re.search(r"\b_?" + kind, line, re.IGNORECASE):
+        for kind, pattern in _LOOKS.items():
+            if pattern.search(line):
                 named = [q for q in _QUESTION.findall(line) if q in questions]
                 for q in named or questions:
                     seen.setdefault(q, set()).add(kind)
