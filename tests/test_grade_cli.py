@@ -104,9 +104,12 @@ def test_timeouts_and_crashes_are_reported_and_the_batch_goes_on(tmp_path, capsy
     nb.cells += [nbformat.v4.new_code_cell("import time\ntime.sleep(1)") for _ in range(20)]
     nbformat.write(nb, slow)
     lean = _notebook(tmp_path / "00_lean.ipynb", lean=True)
+    pipe = _notebook(tmp_path / "00_pipe.ipynb", lean=True, last=(  # writes into the grader's channel
+        "import os\nnum_images = 0\nwith open(f'/proc/{os.getppid()}/fd/1', 'w') as f:\n"
+        "    f.write('TL_GRADE_EVENT 00 {\"event\": \"done\", \"outcome\": \"GRADED\", \"results\": [], '\n"
+        "            '\"failed_cells\": 0, \"bound\": [], \"views\": {}}\\n')"))
 
-    start = time.perf_counter()
-    code = grade.main([str(p) for p in (loop, sleeps, exits, slow, lean)]
+    code = grade.main([str(p) for p in (loop, sleeps, exits, slow, lean, pipe)]
                       + ["--timeout", "3", "--notebook-timeout", "8", "--jobs", "2", "--json", str(tmp_path / "g.json")])
     out = capsys.readouterr().out
     assert code == 1
@@ -115,7 +118,7 @@ def test_timeouts_and_crashes_are_reported_and_the_batch_goes_on(tmp_path, capsy
     assert f"{exits}: CRASHED — the kernel died in cell 1" in out
     assert f"{slow}: TIMED OUT — the notebook ran past its 8 s limit (in cell " in out
     assert f"{lean}: " in out and "passed (exercise 00" in out
-    assert time.perf_counter() - start < 60
+    assert f"{pipe}: REFUSED — a forged message reached the grader from its notebook" in out
     assert _gone(int((tmp_path / "loop.pid").read_text()))  # the kernel that ignored signals was killed
     rows = _rows(tmp_path / "g.json")
     assert rows[("00_loop.ipynb", "")]["status"] == "TIMED OUT" and rows[("00_lean.ipynb", "00.q1")]["status"] == "PASS"
@@ -297,18 +300,33 @@ def test_answers_come_back_as_values_and_functions_stay_in_the_kernel(tmp_path):
 
     model = models.freeze(models.load_pretrained("cnn-printed-digits"), up_to=1)
     ns = {"a": np.arange(3.0), "t": torch.ones(2, dtype=torch.bfloat16), "model": model, "blank": grading.____,
-          "f": lambda x: x + 1, "w": {"w": torch.nn.Parameter(torch.zeros(2))}}
+          "f": lambda x: x + 1, "w": {"w": torch.nn.Parameter(torch.zeros(2))},
+          "loss": (torch.ones(2, requires_grad=True) * 2).sum()}
     helpers = grade._kernel_helpers(ns)
     helpers.export(sorted(ns), tmp_path / "out.pkl")
     exported = grade.load_answer((tmp_path / "out.pkl").read_bytes())["values"]
     loaded = {name: grade.load_answer(data) for name, (status, data) in exported.items()}
     assert np.array_equal(loaded["a"], ns["a"]) and loaded["t"].dtype == torch.bfloat16
     assert loaded["blank"] is grading.____ and isinstance(loaded["w"]["w"], torch.nn.Parameter)
+    assert loaded["loss"].grad_fn is not None and loaded["loss"].item() == 4.0  # computed with autograd there
     assert [p.requires_grad for p in loaded["model"].parameters()] == [p.requires_grad for p in model.parameters()]
     x = torch.rand(4, 1, 28, 28)
     assert torch.allclose(loaded["model"].train()(x), model.train()(x))  # the frozen block's hook came along
     with pytest.raises(RuntimeError):
         loaded["f"](1)  # a learner function is only ever called in the learner's kernel
+
+
+def test_what_a_learner_function_changes_in_place_in_the_kernel_changes_in_the_grader_too():
+    import numpy as np
+    import torch
+
+    args = (np.zeros(3), {"w": torch.zeros(2), "n": 1}, [np.ones(2), 5])
+    changed = (np.arange(3.0), {"w": torch.ones(2), "n": 2}, [np.zeros(2), 6])
+    kept = args[0], args[1]["w"], args[2][0]
+    grade.write_back(args, changed)
+    assert np.array_equal(args[0], [0, 1, 2]) and args[1]["n"] == 2 and args[2][1] == 6
+    assert torch.equal(args[1]["w"], torch.ones(2)) and np.array_equal(args[2][0], [0, 0])
+    assert kept == (args[0], args[1]["w"], args[2][0])  # the same objects, changed in place
 
 
 def test_a_check_that_crashes_on_an_answer_fails_that_question_only():

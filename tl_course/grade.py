@@ -16,12 +16,14 @@ from __future__ import annotations
 import argparse
 import csv
 import hashlib
+import hmac
 import importlib
 import io
 import json
 import os
 import pickle
 import re
+import secrets
 import selectors
 import shutil
 import signal
@@ -36,7 +38,7 @@ from pathlib import Path
 
 GRADED, NOT_GRADED, TIMED_OUT, CRASHED, REFUSED = "GRADED", "NOT GRADED", "TIMED OUT", "CRASHED", "REFUSED"
 PACKAGE_DIR = Path(__file__).resolve().parent
-EVENT = "TL_GRADE_EVENT "  # prefix of the child's messages on its stdout (the kernel cannot write there)
+EVENT = "TL_GRADE_EVENT "  # prefix of the child's messages on its stdout, each signed with the batch's key
 
 
 @dataclass
@@ -226,10 +228,13 @@ def _run_child(config: dict, root: Path, limit: float):
         _running[proc.pid] = [proc.pid]
     if _stopping.is_set():  # Ctrl-C came while this one was starting
         _kill_group(proc.pid)
-    done, cell, buffer = None, None, b""
+    done, cell, forged, buffer = None, None, False, b""
     deadline = time.monotonic() + STARTUP_LIMIT
+    # Learner code running as the same user could write into the child's stdout (/proc/PID/fd/1): only
+    # messages signed with this key, which the child gets on its stdin before any learner code runs, count.
+    key = secrets.token_bytes(32)
     try:
-        proc.stdin.write(json.dumps(config).encode() + b"\n")
+        proc.stdin.write(json.dumps(dict(config, key=key.hex())).encode() + b"\n")
         proc.stdin.close()
         with selectors.DefaultSelector() as sel:
             sel.register(proc.stdout, selectors.EVENT_READ)
@@ -244,7 +249,11 @@ def _run_child(config: dict, root: Path, limit: float):
                 for line in lines:
                     if not line.startswith(EVENT.encode()):
                         continue
-                    event = json.loads(line[len(EVENT):])
+                    mac, _, payload = line[len(EVENT):].partition(b" ")
+                    if not hmac.compare_digest(mac, _sign(key, payload).encode()):
+                        forged = True
+                        continue
+                    event = json.loads(payload)
                     if event["event"] == "kernel":
                         with _running_lock:
                             _running[proc.pid].append(int(event["pid"]))
@@ -262,7 +271,14 @@ def _run_child(config: dict, root: Path, limit: float):
         proc.wait()
         errors.close()
     timed_out = done is None and time.monotonic() >= deadline
-    return done, cell, timed_out, (root / "child.err").read_text(errors="replace")[-2000:]
+    if forged:
+        done = {"outcome": REFUSED, "message": "a forged message reached the grader from its notebook"}
+    return done, cell, timed_out and not forged, (root / "child.err").read_text(errors="replace")[-2000:]
+
+
+def _sign(key: bytes, payload: bytes) -> str:
+    """The signature of one message from the child."""
+    return hmac.new(key, payload, hashlib.sha256).hexdigest()
 
 
 def grade_notebook(path: Path, timeout: float = 600, *, notebook_timeout: float | None = None,
@@ -342,15 +358,21 @@ def _cell_name(cell: dict) -> str:
 # The child: runs the learner's cells on a kernel, exports the answers, judges them with trusted code
 
 
+_key = b""  # the batch's signing key, from the grader
+
+
 def _emit(**event) -> None:
-    """Send an event to the grader on the child's stdout."""
-    sys.stdout.write(EVENT + json.dumps(event) + "\n")
+    """Send a signed event to the grader on the child's stdout."""
+    payload = json.dumps(event)
+    sys.stdout.write(f"{EVENT}{_sign(_key, payload.encode())} {payload}\n")
     sys.stdout.flush()
 
 
 def child_main() -> None:
     """Entry point of the per-notebook child process (started by `grade_notebook`)."""
+    global _key
     config = json.loads(sys.stdin.readline())
+    _key = bytes.fromhex(config.pop("key"))
     try:
         _emit(event="done", **_execute_and_judge(config))
     except _NotGraded as exc:
@@ -530,11 +552,49 @@ class _Kernel:
         outcome = load_answer(result.read_bytes(), self)
         if not isinstance(outcome, tuple) or not outcome:
             raise ValueError("the function's result could not be read")
-        if outcome[0] == "ok" and len(outcome) == 2:
+        if outcome[0] == "ok" and len(outcome) == 3:
+            write_back((args, kwargs), outcome[2])  # what the function changed in place, it changes here too
             return outcome[1]
         if outcome[0] == "raise" and len(outcome) == 4:
             raise _learner_exception(*map(str, outcome[1:]))
         raise ValueError(f"its result could not be passed to the grader ({str(outcome[-1])[:120]})")
+
+
+def write_back(original, changed) -> None:
+    """Copy into the grader's arguments `original` what the learner's function changed in place in the
+    kernel's copies `changed`: arrays, tensors, lists and dicts, nested in tuples, lists and dicts."""
+    import numpy as np
+
+    torch = sys.modules.get("torch")
+    containers = (np.ndarray, list, dict, tuple) + ((torch.Tensor,) if torch else ())
+    try:
+        if isinstance(original, np.ndarray) and isinstance(changed, np.ndarray) and original.shape == changed.shape:
+            if not np.array_equal(original, changed, equal_nan=True):
+                original[...] = changed
+        elif torch and isinstance(original, torch.Tensor) and isinstance(changed, torch.Tensor) \
+                and original.shape == changed.shape:
+            if not torch.equal(original.detach(), changed.detach()):
+                with torch.no_grad():
+                    original.copy_(changed)
+        elif isinstance(original, (list, tuple)) and isinstance(changed, (list, tuple)) \
+                and len(original) == len(changed):
+            for i, (o, c) in enumerate(zip(original, changed)):
+                if isinstance(o, containers):
+                    write_back(o, c)
+                elif isinstance(original, list) and o != c:
+                    original[i] = c
+        elif isinstance(original, list) and isinstance(changed, list):
+            original[:] = changed
+        elif isinstance(original, dict) and isinstance(changed, dict):
+            for key in [k for k in original if k not in changed]:
+                del original[key]
+            for key, c in changed.items():
+                if key in original and isinstance(original[key], containers):
+                    write_back(original[key], c)
+                else:
+                    original[key] = c
+    except Exception:  # an argument of a type that cannot take the change: it keeps the grader's value
+        pass
 
 
 def _learner_exception(name: str, message: str, text: str) -> Exception:
@@ -603,7 +663,7 @@ class _AnswerUnpickler(pickle._Unpickler):
         raise pickle.UnpicklingError(f"{module}.{name} is not something the grader accepts")
 
     def persistent_load(self, pid):
-        if isinstance(pid, tuple) and len(pid) == 5 and pid[0] == "tensor":
+        if isinstance(pid, tuple) and len(pid) == 6 and pid[0] == "tensor":
             return _tensor(*pid[1:])
         if isinstance(pid, tuple) and len(pid) == 3 and pid[0] == "function":
             return _RemoteFunction(self._kernel, int(pid[1]), str(pid[2])[:80])
@@ -667,8 +727,12 @@ def _is_dtype(obj) -> bool:
     return isinstance(obj, np.dtype) or (torch is not None and isinstance(obj, torch.dtype))
 
 
-def _tensor(dtype: str, array, requires_grad, parameter):
-    """Rebuild a tensor the kernel exported as (dtype, NumPy array, requires_grad, is a Parameter)."""
+def _tensor(dtype: str, array, requires_grad, parameter, computed):
+    """Rebuild a tensor the kernel exported as (dtype, NumPy array, requires_grad, is a Parameter, had a grad_fn).
+
+    A tensor computed with autograd in the kernel comes back computed from a leaf here (it has a `grad_fn`),
+    but its graph stays in the kernel: gradients do not flow back to the grader's inputs.
+    """
     import numpy as np
     import torch
 
@@ -680,7 +744,9 @@ def _tensor(dtype: str, array, requires_grad, parameter):
     t = torch.from_numpy(np.array(array, copy=True)).to(target)
     if parameter:
         return torch.nn.Parameter(t, requires_grad=bool(requires_grad))
-    return t.requires_grad_(bool(requires_grad)) if t.is_floating_point() or t.is_complex() else t
+    if not (t.is_floating_point() or t.is_complex()):
+        return t
+    return t.requires_grad_() * 1 if computed else t.requires_grad_(bool(requires_grad))
 
 
 def load_answer(data: bytes, kernel=None):
@@ -707,7 +773,7 @@ def _kernel_helpers(ns: dict):
                 t = obj.detach().cpu()
                 array = t.numpy() if t.dtype != torch.bfloat16 else t.float().numpy()
                 return ("tensor", str(t.dtype), array.copy(), bool(obj.requires_grad),
-                        isinstance(obj, torch.nn.Parameter))
+                        isinstance(obj, torch.nn.Parameter), obj.grad_fn is not None)
             if isinstance(obj, type) or not callable(obj) or (torch is not None and isinstance(obj, torch.nn.Module)):
                 return None
             module, qualname = getattr(obj, "__module__", None) or "", getattr(obj, "__qualname__", "") or ""
@@ -742,7 +808,7 @@ def _kernel_helpers(ns: dict):
         with open(source, "rb") as f:
             args, kwargs = _pickle.load(f)
         try:
-            result = ("ok", functions[fid](*args, **kwargs))
+            result = ("ok", functions[fid](*args, **kwargs), (args, kwargs))
         except BaseException as exc:
             frames = _traceback.extract_tb(exc.__traceback__)[1:]  # the first frame is this helper
             frames = [fr for fr in frames if "site-packages" not in fr.filename][-2:]
