@@ -1,5 +1,7 @@
 """Domain adaptation building blocks: each against a case whose answer is known."""
 
+import copy
+
 import numpy as np
 import pytest
 import torch
@@ -68,10 +70,74 @@ def test_adabn_changes_only_batchnorm_buffers_to_the_target_statistics():
     assert not model.training and first_bn.momentum == 0.1
 
 
+def _bn_inputs_exactly(model, X):
+    """Reference AdaBN by brute force: one big batch per BatchNorm layer, earlier layers already set (in order)."""
+    reference = copy.deepcopy(model).eval()
+    stats = []
+    for bn in [m for m in reference.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]:
+        seen = []
+        handle = bn.register_forward_pre_hook(lambda module, inputs: seen.append(inputs[0].double()))
+        with torch.no_grad():
+            reference(X)
+        handle.remove()
+        dims = [0, *range(2, seen[0].dim())]
+        mean, var = seen[0].mean(dims), seen[0].var(dims)            # unbiased, as BatchNorm stores running_var
+        bn.running_mean.copy_(mean)
+        bn.running_var.copy_(var)
+        stats.append((mean, var))
+    return stats
+
+
+def _bn_stats(model):
+    return [(m.running_mean.double(), m.running_var.double()) for m in model.modules()
+            if isinstance(m, nn.modules.batchnorm._BatchNorm)]
+
+
+def test_adabn_stores_the_exact_statistics_of_a_class_sorted_target_whatever_the_batches():
+    digits = data.load_digits()
+    X = digits.X[torch.argsort(digits.y, stable=True)][:700]          # sorted by class: batches differ a lot
+    source = models.load_pretrained("cnn-printed-digits")
+    want = _bn_inputs_exactly(source, X)
+    shuffled = X[torch.randperm(len(X), generator=torch.Generator().manual_seed(0))]
+    for images, batch_size in ((X, 256), (X, 100), (X, 699), (shuffled, 64)):     # unequal batches, last one short
+        got = _bn_stats(adapt.adabn(copy.deepcopy(source), images, batch_size=batch_size, device="cpu"))
+        for (mean, var), (want_mean, want_var) in zip(got, want):
+            assert torch.allclose(mean, want_mean, rtol=1e-4, atol=1e-5)
+            assert torch.allclose(var, want_var, rtol=1e-4, atol=1e-6)
+
+
+def test_adabn_on_a_batchnorm1d_model_with_a_last_batch_of_one_image():
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4), nn.ReLU(), nn.Linear(4, 4), nn.BatchNorm1d(4))
+    model[1].momentum = 0.3
+    X = torch.randn(9, 3) * 2 + 1
+    adapt.adabn(model, X, batch_size=4, device="cpu")                  # batches of 4, 4 and 1: no crash
+    for (mean, var), (want_mean, want_var) in zip(_bn_stats(model), _bn_inputs_exactly(model, X)):
+        assert torch.allclose(mean, want_mean, atol=1e-5) and torch.allclose(var, want_var, rtol=1e-4)
+    assert not model.training and model[1].momentum == 0.3 and model[4].momentum == 0.1
+
+
+def test_adabn_of_an_empty_target_is_an_error_not_a_reset():
+    model = models.SmallCNN(10)
+    before = copy.deepcopy(model.state_dict())
+    with pytest.raises(ValueError, match="`target_X` is empty"):
+        adapt.adabn(model, torch.zeros(0, 1, 8, 8), device="cpu")
+    assert all(torch.equal(before[k], v) for k, v in model.state_dict().items())
+
+
 def test_proxy_a_distance_separates_same_from_different_domains():
     same = adapt.proxy_a_distance(gaussian(200, seed=0), gaussian(200, seed=1))
     apart = adapt.proxy_a_distance(gaussian(200, seed=0), gaussian(200, shift=4.0, seed=1))
     assert same < 0.5 and apart > 1.8
+
+
+@pytest.mark.parametrize("n_source, n_target", [(900, 100), (100, 900), (500, 797)])
+def test_proxy_a_distance_balances_domains_of_unequal_size(n_source, n_target):
+    """One distribution sampled twice scores ≈ 0 whatever the sizes (it scored 1.63 at 900 vs 100 unbalanced)."""
+    same = [adapt.proxy_a_distance(gaussian(n_source, d=16, seed=s), gaussian(n_target, d=16, seed=s + 100), seed=s)
+            for s in range(3)]
+    apart = adapt.proxy_a_distance(gaussian(n_source, d=16, seed=0), gaussian(n_target, d=16, shift=2.0, seed=1))
+    assert np.mean(same) < 0.3 and apart > 1.9
 
 
 def test_confident_pseudo_labels_keep_only_sure_predictions():

@@ -26,8 +26,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from . import runtime
-from .train import _flat, _progress, evaluate, fit_steps, predict
+from . import checks, runtime
+from .train import _progress, evaluate, fit_steps, predict
 
 
 # ------------------------------------------------------------------------------------------------
@@ -35,24 +35,28 @@ from .train import _flat, _progress, evaluate, fit_steps, predict
 
 
 def proxy_a_distance(F_source, F_target, seed: int = 0) -> float:
-    """Proxy A-distance 2(1 − 2ε): ε is the held-out error of a linear classifier telling the domains apart.
+    """Proxy A-distance 2(1 − 2ε) (Ben-David et al., 2007): ε is a domain classifier's held-out *balanced* error.
 
-    0 means indistinguishable domains, 2 perfectly separable ones. A random half of the pooled features trains
-    the classifier (standardised features, logistic regression), the other half measures its error.
+    Taught in lesson 05. 0 means indistinguishable domains, 2 perfectly separable ones. Half of each domain, at
+    random, trains the classifier (standardised features, logistic regression, both domains weighted equally); the
+    other halves measure its error on each domain, and ε is their mean. Balancing matters: the A-distance compares
+    the domains as equals, and a plain error rate would reward a classifier that always answers "the larger
+    domain" — two samples of one distribution, 900 and 100 points, would score ≈ 1.6 instead of ≈ 0.
+    F_source (n_s, D), F_target (n_t, D), each with at least two rows.
     """
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
-    Fs, Ft = _flat(F_source), _flat(F_target)
-    X = np.concatenate([Fs, Ft])
-    d = np.concatenate([np.zeros(len(Fs)), np.ones(len(Ft))])
-    order = np.random.default_rng(seed).permutation(len(X))
-    half = len(X) // 2
-    tr, te = order[:half], order[half:]
-    clf = make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=2000))
-    clf.fit(X[tr], d[tr])
-    error = 1.0 - clf.score(X[te], d[te])
+    Fs, Ft = checks.as_features(F_source, "F_source", 2), checks.as_features(F_target, "F_target", 2)
+    checks.same_width("F_source", Fs, "F_target", Ft)
+    rng = np.random.default_rng(seed)
+    halves = [np.array_split(rng.permutation(len(F_)), 2) for F_ in (Fs, Ft)]   # per domain: (train, test)
+    X_train = np.concatenate([Fs[halves[0][0]], Ft[halves[1][0]]])
+    d_train = np.r_[np.zeros(len(halves[0][0])), np.ones(len(halves[1][0]))]
+    clf = make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=2000, class_weight="balanced"))
+    clf.fit(X_train, d_train)
+    error = 0.5 * ((clf.predict(Fs[halves[0][1]]) != 0).mean() + (clf.predict(Ft[halves[1][1]]) != 1).mean())
     return float(2.0 * (1.0 - 2.0 * min(error, 0.5)))
 
 
@@ -68,7 +72,9 @@ def importance_weights(F_source, F_target, max_weight: float = 50.0, seed: int =
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
-    Fs, Ft = _flat(F_source), _flat(F_target)
+    Fs, Ft = checks.as_features(F_source, "F_source", 2), checks.as_features(F_target, "F_target", 2)
+    checks.same_width("F_source", Fs, "F_target", Ft)
+    max_weight = checks.number(max_weight, "max_weight", low=1.0)
     rng = np.random.default_rng(seed)
     fold_s, fold_t = rng.permutation(len(Fs)) % 2, rng.permutation(len(Ft)) % 2
     odds = np.empty(len(Fs))
@@ -90,7 +96,8 @@ def importance_weighted_accuracy(correct, weights) -> tuple[float, float]:
     samples the estimate really rests on: when the domains barely overlap it collapses to a handful, and
     the estimate is noise — check it before trusting the number.
     """
-    correct, w = np.asarray(correct, dtype=float), np.asarray(weights, dtype=float)
+    correct, w = checks.as_flags(correct, "correct"), checks.as_weights(weights, "weights")
+    checks.same_length(correct=correct, weights=w)
     return float((w * correct).sum() / w.sum()), float(w.sum() ** 2 / (w ** 2).sum())
 
 
@@ -104,6 +111,10 @@ def reverse_validation(model: nn.Module, target, source_val, make_model, *, step
     pseudo-labels are *consistent* with the source — lesson 05 shows where that is not the same thing.
     """
     Xt = _images(target)
+    checks.as_pair(source_val, "source_val")
+    if not callable(make_model) or isinstance(make_model, nn.Module):
+        raise TypeError(f"`make_model` must be a function that builds a fresh model (such as `models.SmallCNN`); "
+                        f"got {'a model, ' if isinstance(make_model, nn.Module) else ''}{type(make_model).__name__}.")
     pseudo = predict(model, Xt)
     reverse = _seeded(make_model, seed)
     fit_steps(reverse, Xt, pseudo, steps=steps, lr=lr, batch_size=batch_size, seed=seed, progress=False)
@@ -120,30 +131,83 @@ def _seeded(make, seed: int):
 # AdaBN
 
 
+class _Reached(Exception):
+    """Raised by a hook to stop a forward pass once the layer being measured has seen its input."""
+
+
 @torch.no_grad()
 def adabn(model: nn.Module, target_X, batch_size: int = 256, device=None) -> nn.Module:
-    """Replace every BatchNorm layer's running mean and variance by the statistics of `target_X`.
+    """AdaBN (Li et al., 2016): set every BatchNorm layer's running mean and variance to the target's statistics.
 
-    Only BatchNorm buffers change; no weight moves and no label is used. Returns the model (in eval mode).
+    Taught in lesson 05. The statistics are exact — those of each layer's input over *all* of `target_X`
+    (N, C, H, W), with every earlier BatchNorm layer already using its target statistics — whatever the batch
+    size and the order of the images. So the layers are measured one at a time, in the order the network uses
+    them: one pass per layer, each pass stopping at the layer it measures. The variance is unbiased, as BatchNorm
+    stores it. Only BatchNorm buffers change (no weight moves, momentum is untouched, no label is used); the
+    model is returned in eval mode.
     """
+    X = _images(target_X, "target_X")
+    batch_size = checks.whole(batch_size, "batch_size")
     device = device or runtime.get_device()
-    X = _images(target_X)
-    model.to(device)
-    norms = [m for m in model.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
-    momenta = [m.momentum for m in norms]
-    for m in norms:
-        m.reset_running_stats()
-    model.eval()
-    for m in norms:
-        m.train()                  # only BatchNorm layers update their statistics; dropout stays off
-    for start in range(0, len(X), batch_size):
-        batch = X[start:start + batch_size]
-        for m in norms:            # weight each batch by its size: the result is the average over all images
-            m.momentum = len(batch) / (start + len(batch))
-        model(batch.to(device))
-    for m, momentum in zip(norms, momenta):
-        m.momentum = momentum
+    model.to(device).eval()
+    pending = {id(m): m for m in model.modules()
+               if isinstance(m, nn.modules.batchnorm._BatchNorm) and m.track_running_stats}
+    batches = [X[start:start + batch_size] for start in range(0, len(X), batch_size)]
+    while pending:
+        measured = {}                      # the first pending layer the network reaches, and its input's statistics
+
+        def measure(module, inputs):
+            if id(module) not in pending:
+                return None
+            if "layer" not in measured:
+                measured.update(layer=module, stats=[])
+            if module is measured["layer"]:
+                measured["stats"].append(_moments(inputs[0]))
+            raise _Reached
+
+        handles = [m.register_forward_pre_hook(measure) for m in pending.values()]
+        try:
+            for batch in batches:
+                try:
+                    model(batch.to(device))
+                except _Reached:
+                    pass
+        finally:
+            for handle in handles:
+                handle.remove()
+        if "layer" not in measured:        # the remaining layers are never used by the forward pass
+            break
+        layer = pending.pop(id(measured["layer"]))
+        count, mean, var = _combine(measured["stats"])
+        if count < 2:
+            raise ValueError(f"AdaBN needs at least two target values per channel to estimate a variance; "
+                             f"`target_X` gives {count} to {type(layer).__name__} (one image of shape "
+                             f"{tuple(X.shape[1:])}).")
+        layer.running_mean.copy_(mean.to(layer.running_mean))
+        layer.running_var.copy_(var.to(layer.running_var))
+        if layer.num_batches_tracked is not None:
+            layer.num_batches_tracked.fill_(len(measured["stats"]))
     return model.eval()
+
+
+def _moments(x: torch.Tensor) -> tuple[int, torch.Tensor, torch.Tensor]:
+    """(count, mean, sum of squared deviations) per channel (dim 1) of a BatchNorm input, in float64 on the CPU."""
+    dims = [0, *range(2, x.dim())]
+    count = x.numel() // x.shape[1]
+    var, mean = torch.var_mean(x.float(), dims, correction=0)
+    return count, mean.double().cpu(), var.double().cpu() * count
+
+
+def _combine(parts) -> tuple[int, torch.Tensor, torch.Tensor]:
+    """Merge per-batch moments exactly (Chan et al.'s pairwise update); return (count, mean, unbiased variance)."""
+    count, mean, m2 = parts[0]
+    for n, mu, m2_b in parts[1:]:
+        delta = mu - mean
+        total = count + n
+        mean = mean + delta * n / total
+        m2 = m2 + m2_b + delta ** 2 * count * n / total
+        count = total
+    return count, mean, m2 / max(count - 1, 1)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -155,8 +219,21 @@ def _covariance(F_: torch.Tensor) -> torch.Tensor:
     return centred.T @ centred / max(len(F_) - 1, 1)
 
 
+def _feature_batches(f_source, f_target) -> None:
+    """Shape checks only (no pass over the data): these losses run at every training step."""
+    for name, f in (("f_source", f_source), ("f_target", f_target)):
+        if not isinstance(f, torch.Tensor):
+            raise TypeError(f"`{name}` must be a tensor of features (N, D); got {type(f).__name__}.")
+        if f.dim() != 2 or len(f) == 0:
+            raise ValueError(f"`{name}` must be a non-empty batch of features (N, D); got shape {tuple(f.shape)}.")
+    if f_source.shape[1] != f_target.shape[1]:
+        raise ValueError(f"`f_source` and `f_target` must have the same number of features per row; "
+                         f"got {f_source.shape[1]} and {f_target.shape[1]}.")
+
+
 def coral_loss(f_source: torch.Tensor, f_target: torch.Tensor) -> torch.Tensor:
     """Deep CORAL: squared Frobenius distance between the feature covariances, divided by 4d²."""
+    _feature_batches(f_source, f_target)
     d = f_source.shape[1]
     return ((_covariance(f_source) - _covariance(f_target)) ** 2).sum() / (4 * d * d)
 
@@ -172,8 +249,10 @@ def coral_transform(F_source, F_target, eps: float = 1.0) -> torch.Tensor:
     `eps` is added to both covariances' diagonals (the paper's regulariser). Returns transformed source features;
     a classifier trained on them is then applied to the untouched target features.
     """
-    Fs = torch.as_tensor(F_source, dtype=torch.float64)
-    Ft = torch.as_tensor(F_target, dtype=torch.float64)
+    Fs = torch.as_tensor(checks.as_features(F_source, "F_source", 2))
+    Ft = torch.as_tensor(checks.as_features(F_target, "F_target", 2))
+    checks.same_width("F_source", Fs, "F_target", Ft)
+    eps = checks.number(eps, "eps", low=0.0)
     eye = torch.eye(Fs.shape[1], dtype=torch.float64)
     Cs, Ct = _covariance(Fs) + eps * eye, _covariance(Ft) + eps * eye
     return (Fs @ _matrix_power(Cs, -0.5) @ _matrix_power(Ct, 0.5)).float()
@@ -188,6 +267,9 @@ def mmd_loss(f_source: torch.Tensor, f_target: torch.Tensor, scales=(0.25, 0.5, 
 
     Bandwidths are `scales` × the mean squared distance between all the features of the batch.
     """
+    _feature_batches(f_source, f_target)
+    if not scales or any(checks.number(s, "scales") <= 0 for s in scales):
+        raise ValueError(f"`scales` must be positive bandwidth multipliers such as (0.5, 1.0, 2.0); got {scales!r}.")
     X = torch.cat([f_source, f_target])
     dist = torch.cdist(X, X) ** 2
     base = dist.detach().mean().clamp_min(1e-8)
@@ -213,7 +295,7 @@ class _GradientReversal(torch.autograd.Function):
 
 def grad_reverse(x: torch.Tensor, lam: float = 1.0) -> torch.Tensor:
     """Identity on the way forward; multiplies the gradient by −`lam` on the way back."""
-    return _GradientReversal.apply(x, lam)
+    return _GradientReversal.apply(x, checks.number(lam, "lam"))
 
 
 class DomainClassifier(nn.Module):
@@ -221,6 +303,7 @@ class DomainClassifier(nn.Module):
 
     def __init__(self, num_features: int, hidden: int = 64):
         super().__init__()
+        num_features, hidden = checks.whole(num_features, "num_features"), checks.whole(hidden, "hidden")
         self.net = nn.Sequential(nn.Linear(num_features, hidden), nn.ReLU(), nn.Linear(hidden, 1))
 
     def forward(self, features: torch.Tensor, lam: float = 1.0) -> torch.Tensor:
@@ -236,7 +319,8 @@ def confident_pseudo_labels(model: nn.Module, target_X, threshold: float = 0.9, 
     """Return `(indices, labels)` of the target images whose top predicted probability is ≥ `threshold`."""
     from .train import predict
 
-    X = _images(target_X)
+    X = _images(target_X, "target_X")
+    threshold = checks.fraction(threshold, "threshold", example=0.9)
     probs = predict(model, X, probs=True, device=device)
     confidence, labels = probs.max(1)
     keep = torch.nonzero(confidence >= threshold).squeeze(1)
@@ -247,20 +331,22 @@ def confident_pseudo_labels(model: nn.Module, target_X, threshold: float = 0.9, 
 # Training with unlabelled target data
 
 
-def _images(target) -> torch.Tensor:
-    """The target's images — refusing anything that carries labels."""
+def _images(target, name: str = "target") -> torch.Tensor:
+    """The target's images as a float tensor — refusing anything that carries labels, and empty or NaN images."""
     from .data import ImageData, UnlabelledView
 
     if isinstance(target, UnlabelledView):
-        return target.X
+        return checks.as_inputs(target.X, name)
     if isinstance(target, torch.Tensor):
-        return target
+        return checks.as_inputs(target, name)
     if isinstance(target, ImageData):
         raise TypeError("Adaptation must not see target labels: pass `target.unlabelled()` (or `target.X`), "
                         "not the labelled ImageData.")
     if isinstance(target, (tuple, list)):
         raise TypeError("Adaptation must not see target labels: pass the target images only, not an (X, y) pair.")
-    raise TypeError(f"Expected target images (a tensor or an unlabelled view), got {type(target).__name__}.")
+    if isinstance(target, np.ndarray):
+        return checks.as_inputs(target, name)
+    raise TypeError(f"`{name}` must be target images (a tensor or an unlabelled view); got {type(target).__name__}.")
 
 
 def train_adapted(model: nn.Module, source, target, *, method: str | None = "coral", weight: float = 1.0,
@@ -275,9 +361,18 @@ def train_adapted(model: nn.Module, source, target, *, method: str | None = "cor
     """
     if method not in (None, "coral", "mmd", "dann"):
         raise ValueError(f"Unknown method {method!r}: choose None, 'coral', 'mmd' or 'dann'.")
-    device = device or runtime.get_device()
-    Xs, ys = (torch.as_tensor(a) for a in source)
     Xt = _images(target)
+    Xs, ys = checks.as_pair(source, "source")
+    if Xs.shape[1:] != Xt.shape[1:]:
+        raise ValueError(f"`source` and `target` images must have the same shape; got {tuple(Xs.shape[1:])} "
+                         f"and {tuple(Xt.shape[1:])}.")
+    weight, lr = checks.number(weight, "weight", low=0.0), checks.number(lr, "lr", low=0.0, low_open=True)
+    steps, batch_size = checks.whole(steps, "steps", 0), checks.whole(batch_size, "batch_size")
+    if pseudo_threshold is not None:
+        pseudo_threshold = checks.fraction(pseudo_threshold, "pseudo_threshold", example=0.9)
+    if pseudo_from is not None:
+        pseudo_from = checks.whole(pseudo_from, "pseudo_from", 0)
+    device = device or runtime.get_device()
     gen = torch.Generator().manual_seed(seed)
     model.to(device)
     critic = _seeded(lambda: DomainClassifier(model.num_features), seed).to(device) if method == "dann" else None
@@ -336,6 +431,12 @@ def compare_on_pair(pair, *, seeds=(0,), pretrain_steps: int = 3000, steps: int 
     from .models import SmallCNN
 
     candidates = candidates or {"MMD": ("mmd", [0.3, 1.0]), "DANN": ("dann", [0.1, 0.3])}
+    if not seeds:
+        raise ValueError("`seeds` is empty: give at least one seed, e.g. seeds=(0,).")
+    for name, (method, weights) in candidates.items():
+        if not weights:
+            raise ValueError(f"candidate {name!r} has no weights to choose from: give at least one, e.g. [1.0].")
+    pretrain_steps, steps = checks.whole(pretrain_steps, "pretrain_steps", 0), checks.whole(steps, "steps", 0)
     make_model = make_model or (lambda: SmallCNN(num_classes=len(pair.source.classes),
                                                  in_channels=pair.source.X.shape[1]))
     acc = lambda model, d: evaluate(model, (d.X, d.y), device=device)["acc"]  # noqa: E731
