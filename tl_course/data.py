@@ -14,6 +14,8 @@ import torch
 import torch.nn.functional as F
 from torch.utils.data import Dataset, TensorDataset
 
+from . import checks
+
 DIGIT_CHARS = "0123456789"
 LETTER_CHARS = "ABCDEFGHJKLMNPRTUVWXY"  # capitals that no digit resembles closely (no I, O, Q, S, Z)
 TEXTURE_IMAGES = ("brick", "grass", "gravel", "moon", "camera", "astronaut", "coffee", "rocket")
@@ -34,6 +36,8 @@ class ImageData:
     def subset(self, idx) -> "ImageData":
         """Return the examples at `idx` (indices or a boolean mask)."""
         idx = torch.as_tensor(idx)
+        if idx.is_floating_point():
+            raise TypeError("`idx` must be indices (whole numbers) or a boolean mask; got floats.")
         return ImageData(self.X[idx], self.y[idx], self.classes)
 
     def dataset(self) -> TensorDataset:
@@ -70,6 +74,8 @@ class UnlabelledView(Dataset):
 
 def resize(X: torch.Tensor, size: int) -> torch.Tensor:
     """Resize a batch (N, C, H, W) to size×size (bilinear up, area down)."""
+    _image_batch(X, "X")
+    size = checks.whole(size, "size")
     if X.shape[-1] == size and X.shape[-2] == size:
         return X
     mode = "area" if size < X.shape[-1] else "bilinear"
@@ -77,10 +83,20 @@ def resize(X: torch.Tensor, size: int) -> torch.Tensor:
     return F.interpolate(X, size=(size, size), mode=mode, **kwargs).clamp(0, 1)
 
 
+def _image_batch(X, name: str) -> None:
+    """Shape checks only (no pass over the pixels): a float tensor (N, C, H, W)."""
+    if not isinstance(X, torch.Tensor):
+        raise TypeError(f"`{name}` must be a tensor of images (N, C, H, W); got {type(X).__name__}.")
+    if X.dim() != 4 or not X.is_floating_point():
+        raise ValueError(f"`{name}` must be a float tensor of images (N, C, H, W); got shape {tuple(X.shape)} "
+                         f"and dtype {X.dtype}.")
+
+
 def load_digits(size: int = 8) -> ImageData:
     """Return scikit-learn's 1,797 real handwritten digits (8×8, 16 grey levels) at `size`×`size`."""
     from sklearn.datasets import load_digits as sk_load_digits
 
+    size = checks.whole(size, "size")
     bunch = sk_load_digits()
     X = torch.tensor(bunch.images, dtype=torch.float32).unsqueeze(1) / 16.0
     return ImageData(resize(X, size), torch.tensor(bunch.target, dtype=torch.long), tuple(DIGIT_CHARS))
@@ -105,6 +121,7 @@ def load_mnist(split: str = "test", size: int = 28, digits_format: bool = False,
     from .download import fetch
 
     _check_split(split)
+    size = checks.whole(size, "size")
     images = _read_idx(fetch(f"mnist-{split}-images", data_dir, registry))
     labels = _read_idx(fetch(f"mnist-{split}-labels", data_dir, registry))
     X = torch.from_numpy(images.astype(np.float32) / 255.0).unsqueeze(1)
@@ -132,6 +149,7 @@ def load_svhn(split: str = "test", size: int = 32, grey: bool = False, data_dir=
     from .download import fetch
 
     _check_split(split)
+    size = checks.whole(size, "size")
     mat = loadmat(fetch(f"svhn-{split}", data_dir, registry))
     X = torch.from_numpy(np.ascontiguousarray(mat["X"].transpose(3, 2, 0, 1))).float() / 255.0  # (N, 3, 32, 32)
     if grey:
@@ -152,6 +170,7 @@ def load_cifar10(split: str = "test", size: int = 32, data_dir=None, registry: d
     from .download import fetch
 
     _check_split(split)
+    size = checks.whole(size, "size")
     wanted = [f"data_batch_{i}" for i in range(1, 6)] if split == "train" else ["test_batch"]
     batches = {}
     with tarfile.open(fetch("cifar10", data_dir, registry), "r:gz") as archive:
@@ -192,6 +211,7 @@ def svhn_to_mnist(size: int = 32, pool: int = 10_000, dev_per_class: int = 5, se
     Target: `pool` MNIST training images as the unlabelled pool, `dev_per_class` labelled images per class from
     the remaining training images, and MNIST's 10,000 test images. All files come through `download.fetch`.
     """
+    pool, dev_per_class = checks.whole(pool, "pool"), checks.whole(dev_per_class, "dev_per_class")
     source = load_svhn("train", size=size, grey=True, data_dir=data_dir, registry=registry)
     source_val = load_svhn("test", size=size, grey=True, data_dir=data_dir, registry=registry)
     mnist_train = load_mnist("train", size=size, data_dir=data_dir, registry=registry)
@@ -221,6 +241,7 @@ def load_flowers102(split: str = "train", size: int = 64, data_dir=None, registr
     from .download import fetch
 
     _check_split(split, ("train", "val", "test"))
+    size = checks.whole(size, "size")
     labels = loadmat(fetch("flowers102-labels", data_dir, registry))["labels"].reshape(-1).astype(np.int64) - 1
     ids = loadmat(fetch("flowers102-splits", data_dir, registry))[{"train": "trnid", "val": "valid", "test": "tstid"}[split]]
     numbers = np.sort(ids.reshape(-1).astype(np.int64))  # 1-based image numbers, in order
@@ -268,6 +289,7 @@ def load_faces(size: int = 25) -> ImageData:
     """Return scikit-image's `lfw_subset`: 200 real 25×25 photos, 100 faces (label 1) then 100 non-faces (0)."""
     from skimage import data as skdata
 
+    size = checks.whole(size, "size")
     images = skdata.lfw_subset()
     X = torch.tensor(images, dtype=torch.float32).unsqueeze(1)
     y = torch.cat([torch.ones(100, dtype=torch.long), torch.zeros(100, dtype=torch.long)])
@@ -280,6 +302,9 @@ def load_picture(name: str, color: bool = False) -> np.ndarray:
     from skimage import data as skdata
     from skimage.color import gray2rgb, rgb2gray
 
+    if not isinstance(name, str) or name.startswith("_") or not callable(getattr(skdata, name, None)):
+        raise ValueError(f"`name` must be one of scikit-image's bundled pictures, such as {TEXTURE_IMAGES[:3]}; "
+                         f"got {name!r}.")
     img = getattr(skdata, name)()
     img = img.astype(np.float32) / (255.0 if img.dtype == np.uint8 else 1.0)
     if img.ndim == 3 and not color:
@@ -297,12 +322,18 @@ def load_texture_patches(split: str = "train", patch: int = 48, per_class: int =
     pixel is shared between splits.
     """
     _check_split(split)
+    patch, per_class = checks.whole(patch, "patch"), checks.whole(per_class, "per_class")
+    if not classes:
+        raise ValueError("`classes` is empty: give at least one picture name, e.g. data.TEXTURE_IMAGES.")
     rng = np.random.default_rng(seed + (0 if split == "train" else 10_000))
     Xs, ys = [], []
     for label, name in enumerate(classes):
         img = load_picture(name, color)
         h, w = img.shape[:2]
         half = w // 2
+        if patch > min(h, w - half):
+            raise ValueError(f"`patch`={patch} does not fit in half of the picture {name!r} ({h}×{half} pixels): "
+                             f"use patch ≤ {min(h, w - half)}.")
         lo, hi = (0, half - patch) if split == "train" else (half, w - patch)
         for _ in range(per_class):
             r, c = rng.integers(0, h - patch + 1), rng.integers(lo, hi + 1)
@@ -357,6 +388,15 @@ def render_characters(n: int, chars: str = DIGIT_CHARS, size: int = 28, seed: in
     With `digits_format=True` the output matches scikit-learn's digits: 8×8, 17 grey levels, the glyph
     filling the frame with thick strokes (this overrides `size`, `scale`, `stroke` and caps `shift`).
     """
+    n, size = checks.whole(n, "n"), checks.whole(size, "size")
+    if not isinstance(chars, str) or not chars:
+        raise ValueError(f"`chars` must be a non-empty string of characters to draw, e.g. '0123456789'; got {chars!r}.")
+    rotation, shift = checks.number(rotation, "rotation", low=0.0), checks.number(shift, "shift", low=0.0)
+    for name, (lo, hi), low in (("scale", scale, 0.0), ("stroke", stroke, None)):
+        if checks.number(lo, name, low=low, low_open=True) > checks.number(hi, name):
+            raise ValueError(f"`{name}` must be a range (low, high) with low ≤ high; got {(lo, hi)!r}.")
+    if any(not float(s).is_integer() for s in stroke):
+        raise ValueError(f"`stroke` must be whole numbers of pixels, e.g. (-1, 1); got {stroke!r}.")
     if digits_format:  # sklearn's digits fill the frame's height with thick strokes
         size, scale, shift, stroke = 8, (1.0, 1.15), min(shift, 0.04), (0, 2)
     fonts = list(fonts or available_fonts())
@@ -401,7 +441,8 @@ def _stroke(masks: torch.Tensor, strokes: torch.Tensor) -> torch.Tensor:
 
 def few_shot_indices(y, k: int, seed: int = 0) -> torch.Tensor:
     """Return the indices of exactly `k` random examples of every class in `y` (stratified, seeded)."""
-    y = torch.as_tensor(y)
+    y = torch.as_tensor(checks.as_labels(y, "y"))
+    k = checks.whole(k, "k", 0)
     gen = torch.Generator().manual_seed(seed)
     picked = []
     for c in y.unique().tolist():
@@ -414,9 +455,10 @@ def few_shot_indices(y, k: int, seed: int = 0) -> torch.Tensor:
 
 def split_indices(y, fractions=(0.6, 0.2, 0.2), seed: int = 0) -> tuple[torch.Tensor, ...]:
     """Split indices into disjoint, stratified parts (e.g. train/val/test) with the given fractions."""
+    fractions = [checks.fraction(f, "fractions", example=0.2) for f in fractions]
     if abs(sum(fractions) - 1) > 1e-6:
         raise ValueError(f"fractions must add up to 1, not {sum(fractions):g}.")
-    y = torch.as_tensor(y)
+    y = torch.as_tensor(checks.as_labels(y, "y"))
     gen = torch.Generator().manual_seed(seed)
     parts = [[] for _ in fractions]
     bounds = np.cumsum(fractions)[:-1]
@@ -435,7 +477,9 @@ def few_shot_split(y, k: int, test_per_class: int, val_per_class: int = 0, seed:
     The test and validation examples are drawn first and never depend on `k`, so a learning curve over `k`
     is measured on the same test set at every point. All three parts are disjoint and stratified.
     """
-    y = torch.as_tensor(y)
+    y = torch.as_tensor(checks.as_labels(y, "y"))
+    k, test_per_class = checks.whole(k, "k", 0), checks.whole(test_per_class, "test_per_class", 0)
+    val_per_class = checks.whole(val_per_class, "val_per_class", 0)
     test = few_shot_indices(y, test_per_class, seed=seed + 1_000)
     pool = _complement(len(y), test)
     val = pool[few_shot_indices(y[pool], val_per_class, seed=seed + 2_000)] if val_per_class else pool[:0]
@@ -459,6 +503,10 @@ def random_flip_shift(X: torch.Tensor, generator: torch.Generator | None = None,
     upside down (fine for textures, wrong for faces or digits); `hflip=False` keeps left and right
     (a mirrored 2 or 7 is not a digit).
     """
+    _image_batch(X, "X")          # shape checks only: this runs on every training batch
+    max_shift = checks.whole(max_shift, "max_shift", 0)
+    if max_shift >= min(X.shape[2:]):
+        raise ValueError(f"`max_shift` must be smaller than the images ({X.shape[2]}×{X.shape[3]}); got {max_shift}.")
     if hflip:
         flip = torch.rand(len(X), generator=generator) < 0.5
         X = torch.where(flip[:, None, None, None], X.flip(3), X)

@@ -14,7 +14,7 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader, Dataset, TensorDataset
 
-from . import runtime
+from . import checks, runtime
 
 
 @dataclass
@@ -40,6 +40,8 @@ class History:
 
     def epochs_to_reach(self, acc: float, split: str = "val") -> int | None:
         """Return the first epoch (1-based) whose accuracy on `split` is at least `acc`, or None."""
+        acc = checks.fraction(acc, "acc", example=0.9)
+        checks.choice(split, "split", ("train", "val"))
         for i, a in enumerate(getattr(self, f"{split}_acc")):
             if a >= acc:
                 return i + 1
@@ -55,11 +57,13 @@ def as_loader(data, batch_size: int = 64, shuffle: bool = False, seed: int | Non
     """Turn a DataLoader, a Dataset or an `(X, y)` pair of tensors/arrays into a DataLoader."""
     if isinstance(data, DataLoader):
         return data
+    batch_size = checks.whole(batch_size, "batch_size")
     if isinstance(data, (tuple, list)) and len(data) == 2:
-        X, y = (torch.as_tensor(a) for a in data)
-        data = TensorDataset(X.float() if X.is_floating_point() else X, y.long())
+        data = TensorDataset(*checks.as_pair(data, "data", keep_integers=True))
     if not isinstance(data, Dataset):
         raise TypeError(f"Expected a DataLoader, a Dataset or an (X, y) pair; got {type(data).__name__}.")
+    if hasattr(data, "__len__") and len(data) == 0:
+        raise ValueError("`data` is empty: give at least one example.")
     generator = torch.Generator().manual_seed(seed) if seed is not None else None
     return DataLoader(data, batch_size=batch_size, shuffle=shuffle, generator=generator)
 
@@ -115,6 +119,9 @@ def fit(model: nn.Module, train_data, val_data=None, *, num_epochs: int = 10, lr
     `augment(X, generator)` transforms every training batch (e.g. `data.random_flip_shift`); the
     recorded training loss and accuracy are then those of the augmented batches.
     """
+    num_epochs = checks.whole(num_epochs, "num_epochs", 0)
+    lr, weight_decay = checks.number(lr, "lr", low=0.0, low_open=True), checks.number(weight_decay, "weight_decay", 0.0)
+    patience = None if patience is None else checks.whole(patience, "patience")
     device = device or runtime.get_device()
     model.to(device)
     train_loader = as_loader(train_data, batch_size, shuffle=True, seed=seed)
@@ -163,10 +170,15 @@ def fit_steps(model: nn.Module, X: torch.Tensor, y: torch.Tensor, val=None, *, s
     kept: the number of steps is chosen on validation data, never on the test set.
     Returns `{"val_acc": best validation accuracy, "step": its step, "curve": [(step, val_acc), ...]}`.
     """
+    X, y = checks.as_pair((X, y), "(X, y)")
+    if val is not None:
+        checks.as_pair(val, "val")
+    steps, batch_size = checks.whole(steps, "steps", 0), checks.whole(batch_size, "batch_size")
+    eval_every = checks.whole(eval_every, "eval_every")
+    lr, weight_decay = checks.number(lr, "lr", low=0.0, low_open=True), checks.number(weight_decay, "weight_decay", 0.0)
     device = device or runtime.get_device()
     model.to(device)
     gen = torch.Generator().manual_seed(seed)
-    X, y = torch.as_tensor(X).float(), torch.as_tensor(y).long()
     optimizer = optimizer or _adam(model, lr, weight_decay, caller="fit_steps")
     loss_fn = nn.CrossEntropyLoss()
     best = {"val_acc": -1.0, "step": 0, "curve": []}
@@ -202,20 +214,26 @@ def linear_probe(F_train, y_train, F_val=None, y_val=None, Cs=(0.1, 1.0, 10.0)):
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import Normalizer
 
+    F_train = checks.as_features(F_train, "F_train")
+    y_train = checks.as_labels(y_train, "y_train", len(F_train), "F_train")
+    if (F_val is None) != (y_val is None):
+        raise ValueError("Give both `F_val` and `y_val` (to choose C on validation data) or neither.")
+    if F_val is not None:
+        F_val = checks.as_features(F_val, "F_val")
+        checks.same_width("F_train", F_train, "F_val", F_val)
+        y_val = checks.as_labels(y_val, "y_val", len(F_val), "F_val")
+    Cs = [checks.number(C, "Cs", low=0.0, low_open=True) for C in Cs]
+    if not Cs:
+        raise ValueError("`Cs` is empty: give at least one regularisation strength, e.g. (0.1, 1.0, 10.0).")
+
     def fit_one(C):
-        return make_pipeline(Normalizer(), LogisticRegression(C=C, max_iter=5000)).fit(_flat(F_train), np.asarray(y_train))
+        return make_pipeline(Normalizer(), LogisticRegression(C=C, max_iter=5000)).fit(F_train, y_train)
 
     if F_val is None:
         return fit_one(Cs[len(Cs) // 2])
     fitted = [fit_one(C) for C in Cs]
-    scores = [probe.score(_flat(F_val), np.asarray(y_val)) for probe in fitted]
+    scores = [probe.score(F_val, y_val) for probe in fitted]
     return fitted[int(np.argmax(scores))]  # ties go to the first (smallest) C: the simplest head
-
-
-def _flat(F) -> np.ndarray:
-    """Features (a tensor on any device, or an array) as a 2-D NumPy array (N, D)."""
-    F = np.asarray(F.detach().cpu() if hasattr(F, "detach") else F, dtype=np.float64)
-    return F.reshape(len(F), -1)
 
 
 @torch.no_grad()
@@ -247,6 +265,12 @@ def extract_layer_features(model: nn.Module, data, layers: dict, *, batch_size: 
     Taught in lesson 03. One forward pass over `data` with a hook on every layer of `layers`
     (`{name: module inside model}`), so early, middle and late features come from the same run.
     """
+    if not isinstance(layers, dict) or not layers:
+        raise TypeError(f"`layers` must be a non-empty dict {{name: module inside model}}; got {layers!r}.")
+    inside = set(map(id, model.modules()))
+    for name, module in layers.items():
+        if not isinstance(module, nn.Module) or id(module) not in inside:
+            raise ValueError(f"`layers[{name!r}]` must be a module inside `model`; got {type(module).__name__}.")
     outputs = {name: [] for name in layers}
 
     def keep(name):
@@ -270,7 +294,7 @@ def _forward_all(model, data, batch_size, device):
     loader = data if isinstance(data, DataLoader) else None
     if loader is None:
         if isinstance(data, torch.Tensor) or hasattr(data, "__array__") and not isinstance(data, Dataset):
-            data = TensorDataset(torch.as_tensor(data).float())
+            data = TensorDataset(checks.as_inputs(data, "data"))
         loader = as_loader(data, batch_size)
     outs = []
     for batch in loader:

@@ -15,9 +15,7 @@ import math
 
 import numpy as np
 
-
-def _array(a, dtype=float) -> np.ndarray:
-    return np.asarray(a.detach().cpu() if hasattr(a, "detach") else a, dtype=dtype)
+from . import checks
 
 
 # ------------------------------------------------------------------------------------------------
@@ -32,9 +30,12 @@ def negative_transfer_gap(error_with_source, error_target_only, confidence: floa
     """
     from scipy import stats
 
-    a, b = _array(error_with_source), _array(error_target_only)
-    if a.shape != b.shape or a.ndim != 1 or len(a) < 2:
-        raise ValueError("Give one error per seed for each model, paired by seed (at least two seeds).")
+    a = checks.as_values(error_with_source, "error_with_source")
+    b = checks.as_values(error_target_only, "error_target_only")
+    checks.same_length("one error per seed, paired by seed", error_with_source=a, error_target_only=b)
+    if len(a) < 2:
+        raise ValueError("Give one error per seed for each model, paired by seed, for at least two seeds; got one.")
+    confidence = checks.fraction(confidence, "confidence", example=0.95, open_ends=True)
     diff = a - b
     half = stats.t.ppf(0.5 + confidence / 2, len(diff) - 1) * diff.std(ddof=1) / math.sqrt(len(diff))
     return {"gap": float(diff.mean()), "low": float(diff.mean() - half), "high": float(diff.mean() + half),
@@ -76,8 +77,10 @@ def logme(features, labels, return_details: bool = False):
     Higher is better. For each class, the prior and noise precisions are set to maximise the evidence
     (MacKay's fixed point), then the log evidence is divided by n and averaged over classes.
     """
-    F = _array(features)
-    y = _array(labels, dtype=int)
+    F = checks.as_features(features, "features")
+    y = checks.as_labels(labels, "labels", len(F), "features")
+    if not F.any():
+        raise ValueError("`features` are all zero: they carry no information for LogME to score.")
     n, dim = F.shape
     U, s, _ = np.linalg.svd(F, full_matrices=False)
     keep = s > 1e-10 * s.max()
@@ -98,8 +101,8 @@ def leep(source_probs, labels) -> float:
 
     `source_probs` (n, |Z|) are the source model's class probabilities on the target images.
     """
-    theta = _array(source_probs)
-    y = _array(labels, dtype=int)
+    theta = checks.as_probabilities(source_probs, "source_probs")
+    y = checks.as_labels(labels, "labels", len(theta), "source_probs")
     classes = np.unique(y)
     joint = np.stack([theta[y == c].sum(0) for c in classes]) / len(y)          # P(y, z), shape (|Y|, |Z|)
     conditional = joint / joint.sum(0, keepdims=True).clip(1e-12)              # P(y | z)
@@ -110,8 +113,8 @@ def leep(source_probs, labels) -> float:
 
 def nce(source_predictions, labels) -> float:
     """NCE: minus the conditional entropy H(Y | Z) of target labels given the source model's predicted class."""
-    z = _array(source_predictions, dtype=int)
-    y = _array(labels, dtype=int)
+    z = checks.as_labels(source_predictions, "source_predictions")
+    y = checks.as_labels(labels, "labels", len(z), "source_predictions")
     total = 0.0
     for value in np.unique(z):
         counts = np.unique(y[z == value], return_counts=True)[1]
@@ -129,8 +132,8 @@ def h_score(features, labels, shrinkage: bool = False) -> float:
     (Ibrahim et al., 2022, "Newer is not always better: rethinking transferability metrics"), which keeps the
     score informative on small target sets.
     """
-    F = _array(features)
-    y = _array(labels, dtype=int)
+    F = checks.as_features(features, "features")
+    y = checks.as_labels(labels, "labels", len(F), "features")
     F = F - F.mean(0)
     class_means = np.stack([F[y == c].mean(0) for c in np.unique(y)])
     G = class_means[np.searchsorted(np.unique(y), y)]                          # each row replaced by its class mean
@@ -148,10 +151,14 @@ def rank_agreement(scores: dict, accuracies: dict) -> dict:
     """Kendall's τ and Spearman's ρ between `{source: score}` and `{source: accuracy reached}` (same keys)."""
     from scipy import stats
 
+    for name, d in (("scores", scores), ("accuracies", accuracies)):
+        if not isinstance(d, dict):
+            raise TypeError(f"`{name}` must be a dict {{source name: number}}; got {type(d).__name__}.")
     if set(scores) != set(accuracies) or len(scores) < 3:
         raise ValueError("Give a score and an accuracy for the same sources (at least three).")
     names = sorted(scores)
-    a, b = [scores[n] for n in names], [accuracies[n] for n in names]
+    a = [checks.number(scores[n], f"scores[{n!r}]") for n in names]
+    b = [checks.number(accuracies[n], f"accuracies[{n!r}]") for n in names]
     return {"kendall_tau": float(stats.kendalltau(a, b).statistic),
             "spearman_rho": float(stats.spearmanr(a, b).statistic),
             "ranking": sorted(names, key=scores.get, reverse=True)}
