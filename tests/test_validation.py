@@ -28,6 +28,11 @@ def with_nan(a):
     return a
 
 
+def _pair():
+    digits = data.load_digits().subset(range(20))
+    return data.DomainPair(digits, digits, digits.unlabelled(), digits, digits, digits)
+
+
 def tiny_cnn():
     torch.manual_seed(0)
     return models.SmallCNN(10, width=4)
@@ -143,7 +148,9 @@ CASES = [
     ("reverse validation: float labels", lambda: adapt.reverse_validation(linear(), torch.zeros(3, 4),
                                                                           (torch.zeros(3, 4), [0, 1.5, 2]), linear),
      ValueError, r"labels `source_val\[1\]` must be whole numbers"),
-    ("compare_on_pair: no seeds", lambda: adapt.compare_on_pair(None, seeds=()), ValueError, r"`seeds` is empty"),
+    ("compare_on_pair: not a pair", lambda: adapt.compare_on_pair((IMAGES, IMAGES)), TypeError,
+     r"`pair` must be a data.DomainPair.*tuple, which has no `source`"),
+    ("compare_on_pair: no seeds", lambda: adapt.compare_on_pair(_pair(), seeds=()), ValueError, r"`seeds` is empty"),
     # data
     ("few-shot: float labels", lambda: data.few_shot_indices([0.5, 1.5], 1), ValueError, r"`y` must be whole"),
     ("few-shot: negative k", lambda: data.few_shot_indices([0, 1], -1), ValueError, r"`k` must be at least 0"),
@@ -190,6 +197,8 @@ CASES = [
     ("fit_steps: batch_size 0", lambda: train.fit_steps(linear(), torch.zeros(4, 4), [0, 1, 2, 0], batch_size=0,
                                                         device="cpu"),
      ValueError, r"`batch_size` must be at least 1"),
+    ("evaluate: labelled ImageData", lambda: train.evaluate(linear(), data.load_digits(), device="cpu"), TypeError,
+     r"got ImageData \(pass `\(d.X, d.y\)` or `d.dataset\(\)`\)"),
     ("evaluate: NaN inputs", lambda: train.evaluate(linear(), (torch.full((2, 4), math.nan), [0, 1]), device="cpu"),
      ValueError, r"must be finite numbers; got NaN"),
     ("predict: empty", lambda: train.predict(linear(), torch.zeros(0, 4), device="cpu"), ValueError,

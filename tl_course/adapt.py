@@ -142,9 +142,10 @@ def adabn(model: nn.Module, target_X, batch_size: int = 256, device=None) -> nn.
     Taught in lesson 05. The statistics are exact — those of each layer's input over *all* of `target_X`
     (N, C, H, W), with every earlier BatchNorm layer already using its target statistics — whatever the batch
     size and the order of the images. So the layers are measured one at a time, in the order the network uses
-    them: one pass per layer, each pass stopping at the layer it measures. The variance is unbiased, as BatchNorm
-    stores it. Only BatchNorm buffers change (no weight moves, momentum is untouched, no label is used); the
-    model is returned in eval mode.
+    them: one pass per layer, each pass stopping at the layer it measures (about L/2 forward passes for L layers:
+    2× one pass for `SmallCNN`, ~10× for a ResNet-18). The variance is unbiased, as BatchNorm stores it. Only
+    BatchNorm buffers change (no weight moves, momentum is untouched, no label is used); the model is returned in
+    eval mode.
     """
     X = _images(target_X, "target_X")
     batch_size = checks.whole(batch_size, "batch_size")
@@ -431,6 +432,11 @@ def compare_on_pair(pair, *, seeds=(0,), pretrain_steps: int = 3000, steps: int 
     from .models import SmallCNN
 
     candidates = candidates or {"MMD": ("mmd", [0.3, 1.0]), "DANN": ("dann", [0.1, 0.3])}
+    needed = ("source", "target_pool", "target_dev", "target_test", "target_labelled")
+    missing = [a for a in needed if not hasattr(pair, a)]
+    if missing:
+        raise TypeError(f"`pair` must be a data.DomainPair (such as `data.svhn_to_mnist()`); got "
+                        f"{type(pair).__name__}, which has no `{missing[0]}`.")
     if not seeds:
         raise ValueError("`seeds` is empty: give at least one seed, e.g. seeds=(0,).")
     for name, (method, weights) in candidates.items():

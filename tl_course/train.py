@@ -61,7 +61,8 @@ def as_loader(data, batch_size: int = 64, shuffle: bool = False, seed: int | Non
     if isinstance(data, (tuple, list)) and len(data) == 2:
         data = TensorDataset(*checks.as_pair(data, "data", keep_integers=True))
     if not isinstance(data, Dataset):
-        raise TypeError(f"Expected a DataLoader, a Dataset or an (X, y) pair; got {type(data).__name__}.")
+        hint = " (pass `(d.X, d.y)` or `d.dataset()`)" if hasattr(data, "X") and hasattr(data, "y") else ""
+        raise TypeError(f"Expected a DataLoader, a Dataset or an (X, y) pair; got {type(data).__name__}{hint}.")
     if hasattr(data, "__len__") and len(data) == 0:
         raise ValueError("`data` is empty: give at least one example.")
     generator = torch.Generator().manual_seed(seed) if seed is not None else None
