@@ -518,3 +518,16 @@ def random_flip_shift(X: torch.Tensor, generator: torch.Generator | None = None,
         i, j = torch.randint(0, 2 * max_shift + 1, (2,), generator=generator).tolist()
         X = padded[:, :, i:i + X.shape[2], j:j + X.shape[3]]
     return X
+
+
+def corrupt_labels(y, fraction: float, num_classes: int = 10, seed: int = 0) -> torch.Tensor:
+    """Return a copy of `y` with a `fraction` of the labels replaced by a class drawn uniformly at random.
+
+    A replaced label may hit the true class by chance. Taught in lesson 06 (a source with noisy labels).
+    """
+    fraction = checks.fraction(fraction, "fraction", example=0.25)
+    y = checks.as_label_tensor(y, "y").clone()
+    gen = torch.Generator().manual_seed(seed)
+    hit = torch.rand(len(y), generator=gen) < fraction
+    y[hit] = torch.randint(num_classes, (int(hit.sum()),), generator=gen)
+    return y

@@ -17,7 +17,7 @@ import torch
 
 from . import data, runtime
 from .models import SmallCNN
-from .train import evaluate, fit
+from .train import evaluate, fit, fit_steps
 
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
 
@@ -30,6 +30,16 @@ RECIPES = {
                               about="printed digits with every label replaced by a random one: a useless source"),
 }
 SETTINGS = dict(num_train=20_000, num_test=2_000, num_epochs=6, lr=2e-3, batch_size=128, width=32, seed=0)
+
+NOISE_LEVELS = (0, 25, 50, 75, 100)
+"""Lesson 06's sources: the same 1,000 printed digits with 0-100 % of their labels replaced at random."""
+NOISY = {f"cnn-printed-noise-{p}": p for p in NOISE_LEVELS}
+NOISY_SETTINGS = dict(num_train=1_000, render_seed=41, noise_seed=1, steps=800, lr=2e-3, batch_size=64, width=32,
+                      seed=0)
+RECIPES.update({name: dict(chars=data.DIGIT_CHARS, random_labels=False,
+                           about=f"1,000 printed digits, {p} % of the labels replaced at random, trained until it "
+                                 "fits them (source_accuracy: on its own noisy labels)")
+                for name, p in NOISY.items()})
 
 
 def source_data(name: str, split: str) -> data.ImageData:
@@ -44,8 +54,29 @@ def source_data(name: str, split: str) -> data.ImageData:
     return source
 
 
+def noisy_source_data(name: str) -> data.ImageData:
+    """Return the training set of noisy recipe `name`: 1,000 printed digits with its share of labels corrupted."""
+    s = NOISY_SETTINGS
+    source = data.render_characters(s["num_train"], seed=s["render_seed"], digits_format=True)
+    source.y = data.corrupt_labels(source.y, NOISY[name] / 100, seed=s["noise_seed"])
+    return source
+
+
+def train_noisy(name: str, progress: bool | None = None) -> tuple[SmallCNN, float]:
+    """Train noisy recipe `name`; return the model and its accuracy on its own (noisy) training labels."""
+    s = NOISY_SETTINGS
+    source = noisy_source_data(name)
+    with runtime.seeded(s["seed"]):
+        model = SmallCNN(num_classes=10, width=s["width"])
+    fit_steps(model, source.X, source.y, steps=s["steps"], lr=s["lr"], batch_size=s["batch_size"], seed=s["seed"],
+              device="cpu", progress=progress, desc=name)
+    return model, evaluate(model, source.dataset(), device="cpu")["acc"]
+
+
 def train_recipe(name: str, progress: bool | None = None) -> tuple[SmallCNN, float]:
     """Train recipe `name` from scratch; return the model and its held-out source accuracy."""
+    if name in NOISY:
+        return train_noisy(name, progress)
     runtime.seed_everything(SETTINGS["seed"])
     train, test = source_data(name, "train"), source_data(name, "test")
     model = SmallCNN(num_classes=len(RECIPES[name]["chars"]), width=SETTINGS["width"])
@@ -74,7 +105,7 @@ def main(argv=None) -> int:
         torch.save(model.state_dict(), path)
         index[name] = {"file": path.name, "sha256": sha256_of(path), "source_accuracy": round(acc, 4),
                        "num_classes": len(RECIPES[name]["chars"]), "width": SETTINGS["width"],
-                       "about": RECIPES[name]["about"], "settings": SETTINGS}
+                       "about": RECIPES[name]["about"], "settings": NOISY_SETTINGS if name in NOISY else SETTINGS}
         print(f"{name}: held-out source accuracy {acc:.3f} in {time.perf_counter() - start:.0f} s → {path}")
     index_path.write_text(json.dumps(index, indent=1) + "\n")
     return 0
