@@ -110,7 +110,8 @@ def test_timeouts_and_crashes_are_reported_and_the_batch_goes_on(tmp_path, capsy
         "            '\"failed_cells\": 0, \"bound\": [], \"views\": {}}\\n')"))
 
     code = grade.main([str(p) for p in (loop, sleeps, exits, slow, lean, pipe)]
-                      + ["--timeout", "3", "--notebook-timeout", "8", "--jobs", "2", "--json", str(tmp_path / "g.json")])
+                      + ["--timeout", "3", "--notebook-timeout", "8", "--jobs", "2",
+                         "--json", str(tmp_path / "g.json")])
     out = capsys.readouterr().out
     assert code == 1
     assert f"{loop}: TIMED OUT — cell 1: 'import os, signal' ran past the 3 s per-cell limit" in out
@@ -139,8 +140,9 @@ g.Problem.grade = lambda self, namespace: g.Result(self.id, "PASS", "")
 g.report_json = lambda: '[{"id": "00.q1", "status": "PASS", "message": ""}]'
 g._views.clear()"""
 
-FAKE_LINE = """print('TL_COURSE_RESULTS:[{"id": "00.q1", "status": "PASS", "message": ""}, {"id": "00.q2", "status": "PASS", "message": ""}]')
-print('TL_GRADE_EVENT {"event": "done", "outcome": "GRADED", "results": [], "failed_cells": 0, "bound": [], "views": {}}')"""
+FAKE_LINE = """import json
+print("TL_COURSE_RESULTS:" + json.dumps([{"id": f"00.q{i}", "status": "PASS", "message": ""} for i in (1, 2)]))
+print('TL_GRADE_EVENT {"event": "done", "outcome": "GRADED", "results": [], "bound": [], "views": {}}')"""
 
 
 def test_hostile_notebooks_cannot_forge_or_spoil_grades(tmp_path, capsys):
@@ -155,18 +157,13 @@ def test_hostile_notebooks_cannot_forge_or_spoil_grades(tmp_path, capsys):
         'for _ in range(10):\n    ex = exercise("00")\nclass Odd:\n    pass\narr = Odd()'))
     peeked = _notebook(tmp_path / "peeked.ipynb", last=(
         'ex.q1.hint()\nex.q1.solution()\nview = getattr(ex.q2.problem, "sol" + "ution_text")'))
-    installer = _notebook(tmp_path / "00_installer.ipynb", lean=True, last=(
-        f"open({str(grade.PACKAGE_DIR / 'sneaky.py')!r}, 'w').write('PASS = True')"))
     renamed = tmp_path / "03_feature_extraction.ipynb"
     shutil.copy(ROOT / "solutions" / "00_setup.ipynb", renamed)
     shutil.copy(ROOT / "solutions" / "00_setup.ipynb", victim)
-    paths = (rewriter, forger, fake, deleter, ten, peeked, installer, renamed, victim)
+    paths = (rewriter, forger, fake, deleter, ten, peeked, renamed, victim)
 
-    try:
-        code = grade.main([str(p) for p in paths] + ["--jobs", "2", "--timeout", "120", "--solution-viewed-fails",
-                                                     "--json", str(tmp_path / "g.json")])
-    finally:
-        (grade.PACKAGE_DIR / "sneaky.py").unlink(missing_ok=True)
+    code = grade.main([str(p) for p in paths] + ["--jobs", "2", "--timeout", "120", "--solution-viewed-fails",
+                                                 "--json", str(tmp_path / "g.json")])
     out = capsys.readouterr().out
     assert code == 1
     assert f"{rewriter}: REFUSED — it changed the grader's copy of tl_course (problems/lesson00.py)" in out
@@ -175,7 +172,6 @@ def test_hostile_notebooks_cannot_forge_or_spoil_grades(tmp_path, capsys):
     assert f"{victim}: 2/2 passed" in out and not victim.exists()  # read before the batch began
     assert f"{ten}: 1/2 passed" in out and "`arr` could not be passed to the grader" in out
     assert f"{peeked}: 0/2 passed" in out and "PASS · hint and solution viewed (not counted)" in out
-    assert f"{installer}: REFUSED — the installed tl_course changed while it ran (sneaky.py)" in out
     assert f"{renamed}: REFUSED — it is graded as exercise 03 but binds exercise 00" in out
     rows = _rows(tmp_path / "g.json")
     assert rows[("peeked.ipynb", "00.q1")]["viewed"] == "hint, solution"
@@ -183,6 +179,19 @@ def test_hostile_notebooks_cannot_forge_or_spoil_grades(tmp_path, capsys):
                                                    viewed="solution", counted=False)
     assert rows[("deleter.ipynb", "00.q1")]["viewed"] == "" and rows[("deleter.ipynb", "00.q1")]["counted"]
     assert (ROOT / "tl_course" / "problems" / "lesson00.py").read_text().count("always_pass") == 0
+
+
+def test_a_notebook_that_changes_the_installed_package_is_refused(tmp_path, capsys):
+    installer = _notebook(tmp_path / "00_installer.ipynb", lean=True, last=(
+        f"open({str(grade.PACKAGE_DIR / 'sneaky.py')!r}, 'w').write('PASS = True')"))
+    after = _notebook(tmp_path / "00_after.ipynb", lean=True)
+    try:  # one at a time: a change is charged to every notebook running when it happens
+        grade.main([str(installer), str(after), "--jobs", "1", "--timeout", "60"])
+    finally:
+        (grade.PACKAGE_DIR / "sneaky.py").unlink(missing_ok=True)
+    out = capsys.readouterr().out
+    assert f"{installer}: REFUSED — the installed tl_course changed while it ran (sneaky.py)" in out
+    assert f"{after}: " in out and "passed (exercise 00" in out
 
 
 def test_ctrl_c_keeps_what_was_graded_and_kills_the_rest(tmp_path):

@@ -155,7 +155,8 @@ def claimed_lesson(path: Path, nb, forced: str | None) -> str:
     claim = forced or (named.group(1) if named else None)
     if claim is None:
         if len(bound) > 1:
-            raise _NotGraded(REFUSED, f"it binds several exercises ({', '.join(sorted(bound))}); grade it with --exercise")
+            raise _NotGraded(REFUSED, f"it binds several exercises ({', '.join(sorted(bound))}); "
+                                      "grade it with --exercise")
         if not bound:
             raise _NotGraded(NOT_GRADED, 'no exercise was bound: the notebook never runs `ex = exercise("NN")`')
         claim = bound.pop()
@@ -284,9 +285,11 @@ def _sign(key: bytes, payload: bytes) -> str:
 def grade_notebook(path: Path, timeout: float = 600, *, notebook_timeout: float | None = None,
                    exercise: str | None = None, solution_viewed_fails: bool = False, package: dict | None = None,
                    data: bytes | None = None, sandbox: bool = False, hide=()) -> NotebookGrade:
-    """Run one notebook in isolation and grade its answers; never raises for a bad or hostile notebook."""
-    from .grading import problems_for
+    """Run one notebook in isolation and grade its answers; never raises for a bad or hostile notebook.
 
+    `package` is the snapshot of tl_course taken before the batch, `data` the submission's bytes read then;
+    `hide` lists the files a `sandbox`ed kernel must not see (the batch's submissions and results).
+    """
     start = time.perf_counter()
     path = Path(path)
     grade = NotebookGrade(str(path))
@@ -294,59 +297,73 @@ def grade_notebook(path: Path, timeout: float = 600, *, notebook_timeout: float 
     limit = notebook_timeout or max(4 * timeout, 120)
     try:
         nb = read_submission(path, data)
-        grade.lesson = lesson = claimed_lesson(path, nb, exercise)
-        questions = list(problems_for(lesson))
-        with tempfile.TemporaryDirectory(prefix="tl_grade_", ignore_cleanup_errors=True) as tmp:
-            root = Path(tmp)
-            os.chmod(root, 0o700)
-            write_package(package, root / "judge")
-            write_package(package, root / "kernel")
-            (root / "work").mkdir()
-            (root / "io").mkdir()
-            (root / "work" / path.name).write_bytes(data if data is not None else path.read_bytes())
-            installed_before = changed_files(package, PACKAGE_DIR)
-            config = {"notebook": str(root / "work" / path.name), "lesson": lesson, "timeout": timeout,
-                      "io": str(root / "io"), "kernel_path": str(root / "kernel"),
-                      "sandbox": {"hide": [str(Path(h).resolve()) for h in hide]} if sandbox else None}
-            done, cell, timed_out, errors = _run_child(config, root, limit)
-            tampered = sorted(set(changed_files(package, root / "judge" / "tl_course"))
-                              | set(changed_files(package, root / "kernel" / "tl_course")))
-            installed_now = changed_files(package, PACKAGE_DIR)
-        if _stopping.is_set():
-            raise _NotGraded(NOT_GRADED, "interrupted")
-        if set(installed_now) - set(installed_before):
-            raise _NotGraded(REFUSED, "the installed tl_course changed while it ran ("
-                             + ", ".join(sorted(set(installed_now) - set(installed_before))[:3])
-                             + "); reinstall the package before grading again")
-        if tampered:
-            raise _NotGraded(REFUSED, f"it changed the grader's copy of tl_course ({', '.join(tampered[:3])})")
-        if timed_out:
-            where = f" (in {_cell_name(cell)})" if cell else ""
-            raise _NotGraded(TIMED_OUT, f"the notebook ran past its {limit:g} s limit{where}")
-        if done is None:
-            last = (errors.strip().splitlines() or ["no message"])[-1]
-            raise _NotGraded(CRASHED, f"the grader's child process ended unexpectedly ({last})")
-        if done["outcome"] != GRADED:
-            raise _NotGraded(done["outcome"], done["message"])
-        bound = set(done["bound"]) | static_bindings(nb)
-        if bound - {lesson}:
-            raise _NotGraded(REFUSED, f"it is graded as exercise {lesson} but binds exercise "
-                             f"{', '.join(sorted(bound - {lesson}))}")
-        seen = static_views(nb, questions)
-        for pid, kinds in done["views"].items():
-            if pid.split(".")[0] == lesson and pid.split(".")[-1] in questions:
-                seen.setdefault(pid.split(".")[-1], set()).update(k for k in kinds if k in ("hint", "solution"))
-        grade.failed_cells = done["failed_cells"]
-        for r in done["results"]:
-            viewed = sorted(seen.get(r["id"].split(".")[-1], ()))
-            counted = r["status"] == "PASS" and not (solution_viewed_fails and "solution" in viewed)
-            grade.results.append(dict(r, viewed=", ".join(viewed), counted=counted))
+        grade.lesson = claimed_lesson(path, nb, exercise)
+        data = data if data is not None else path.read_bytes()
+        options = {"timeout": timeout, "sandbox": {"hide": [str(Path(h).resolve()) for h in hide]} if sandbox else None}
+        done = _run_isolated(path.name, data, grade.lesson, package, limit, options)
+        _record(grade, done, nb, solution_viewed_fails)
     except _NotGraded as exc:
         grade.outcome, grade.error = exc.outcome, str(exc)
     except Exception as exc:  # a fault of the grader itself must not stop the batch
         grade.outcome, grade.error = NOT_GRADED, f"grader error: {type(exc).__name__}: {exc}"
     grade.seconds = time.perf_counter() - start
     return grade
+
+
+def _run_isolated(name: str, data: bytes, lesson: str, package: dict, limit: float, options: dict) -> dict:
+    """Run a submission in a fresh temporary folder with fresh copies of tl_course; return the child's final
+    event, or raise `_NotGraded` when it timed out, crashed or changed the grader's files."""
+    with tempfile.TemporaryDirectory(prefix="tl_grade_", ignore_cleanup_errors=True) as tmp:
+        root = Path(tmp)
+        os.chmod(root, 0o700)
+        write_package(package, root / "judge")
+        write_package(package, root / "kernel")
+        for folder in ("work", "io"):
+            (root / folder).mkdir()
+        (root / "work" / name).write_bytes(data)
+        installed_before = set(changed_files(package, PACKAGE_DIR))
+        config = dict(options, notebook=str(root / "work" / name), lesson=lesson, io=str(root / "io"),
+                      kernel_path=str(root / "kernel"))
+        done, cell, timed_out, errors = _run_child(config, root, limit)
+        tampered = sorted(set(changed_files(package, root / "judge" / "tl_course"))
+                          | set(changed_files(package, root / "kernel" / "tl_course")))
+        installed = sorted(set(changed_files(package, PACKAGE_DIR)) - installed_before)
+    if _stopping.is_set():
+        raise _NotGraded(NOT_GRADED, "interrupted")
+    if installed:
+        raise _NotGraded(REFUSED, f"the installed tl_course changed while it ran ({', '.join(installed[:3])}); "
+                                  "reinstall the package before grading again")
+    if tampered:
+        raise _NotGraded(REFUSED, f"it changed the grader's copy of tl_course ({', '.join(tampered[:3])})")
+    if timed_out:
+        where = f" (in {_cell_name(cell)})" if cell else ""
+        raise _NotGraded(TIMED_OUT, f"the notebook ran past its {limit:g} s limit{where}")
+    if done is None:
+        last = (errors.strip().splitlines() or ["no message"])[-1]
+        raise _NotGraded(CRASHED, f"the grader's child process ended unexpectedly ({last})")
+    if done["outcome"] != GRADED:
+        raise _NotGraded(done["outcome"], done["message"])
+    return done
+
+
+def _record(grade: NotebookGrade, done: dict, nb, solution_viewed_fails: bool) -> None:
+    """Fill in `grade` from the child's verdicts, with what was viewed; refuse a notebook that bound
+    another exercise while it ran."""
+    from .grading import problems_for
+
+    lesson, questions = grade.lesson, list(problems_for(grade.lesson))
+    other = (set(done["bound"]) | static_bindings(nb)) - {lesson}
+    if other:
+        raise _NotGraded(REFUSED, f"it is graded as exercise {lesson} but binds exercise {', '.join(sorted(other))}")
+    seen = static_views(nb, questions)
+    for pid, kinds in done["views"].items():
+        if pid.split(".")[0] == lesson and pid.split(".")[-1] in questions:
+            seen.setdefault(pid.split(".")[-1], set()).update(k for k in kinds if k in ("hint", "solution"))
+    grade.failed_cells = done["failed_cells"]
+    for r in done["results"]:
+        viewed = sorted(seen.get(r["id"].split(".")[-1], ()))
+        counted = r["status"] == "PASS" and not (solution_viewed_fails and "solution" in viewed)
+        grade.results.append(dict(r, viewed=", ".join(viewed), counted=counted))
 
 
 def _cell_name(cell: dict) -> str:
@@ -828,7 +845,8 @@ def _kernel_source() -> str:
     """The code that installs `_kernel_helpers` in the kernel as `__tl_grader`."""
     import inspect
 
-    return inspect.getsource(_kernel_helpers) + "\n__tl_grader = _kernel_helpers(get_ipython().user_ns)\ndel _kernel_helpers\n"
+    return (inspect.getsource(_kernel_helpers)
+            + "\n__tl_grader = _kernel_helpers(get_ipython().user_ns)\ndel _kernel_helpers\n")
 
 
 # ----------------------------------------------------------------------------------------------

@@ -7,11 +7,12 @@ In a notebook::
     ...
     ex.q1.check()   # PASS / FAIL (with a reason) / NOT ATTEMPTED / ERROR
     ex.q1.hint()    # ex.q1.hint(2) for a stronger hint
-    ex.q1.solution()
+    ex.q1.solution()   # recorded: the teacher's grade sheet says the solution was viewed
 
 Problems are declared in `tl_course.problems` (one module per lesson); each has a stable id such as
 "01.q2". A problem reads the learner's variable(s) from the notebook's globals, so checks need no
-arguments. `python -m tl_course.grade` grades finished notebooks from the command line.
+arguments. `python -m tl_course.grade` grades finished notebooks from the command line, calling the
+same `Problem.grade` in its own process on values exported from the notebook's kernel.
 """
 
 from __future__ import annotations
@@ -450,7 +451,7 @@ class Exercise:
         return f"<exercise {self.lesson}: {', '.join(self._problems)}>"
 
 
-_bound: list = []  # every Exercise bound in this process; read by the command-line grader
+_bound: list = []  # every Exercise bound in this process; the command-line grader reports a mismatch
 
 
 def problems_for(lesson: str) -> dict:
@@ -488,7 +489,10 @@ def exercise(lesson: str, namespace: dict | None = None) -> Exercise:
 
 
 def report_json() -> str:
-    """Grade every bound exercise and return the results as JSON (used by `python -m tl_course.grade`)."""
+    """Grade every bound exercise and return the results as JSON.
+
+    Kept for notebooks that call it; `python -m tl_course.grade` does not read it (a notebook could forge it).
+    """
     import json
 
     rows = [{"id": r.problem_id, "status": r.status, "message": r.message}
