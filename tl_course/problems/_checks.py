@@ -1,15 +1,173 @@
-"""Checks shared by the model-behaviour problems of several exercises."""
+"""Checks shared by the problems of several exercises: numbers, functions run on copies, models, splits.
 
+Every helper raises `CheckFailed` with one sentence naming the variable and what is wrong with it, so a checker
+never crashes on an answer of the wrong type.
+"""
+
+import copy
+import numbers
+
+import numpy as np
 import torch
 
-from ..grading import CheckFailed
+from ..grading import (CheckFailed, CustomProblem, FunctionProblem, _describe, _describe_args, _holds_blank, call_learner,
+                       require_returned)
 
 
-def require_cnn(model) -> None:
-    """`model` must be a network with the course's `features`/`head` split."""
+# ----------------------------------------------------------------------------------------------
+# Values
+
+
+def kind_of(value) -> str:
+    """Name the kind of `value` for a feedback sentence ("a list", "the string '96%'", "an array of shape (3,)")."""
+    if isinstance(value, (bool, np.bool_)):
+        return f"the boolean {bool(value)}"
+    if isinstance(value, str):
+        return f"the string {value!r}"
+    if callable(value) and not isinstance(value, torch.nn.Module):
+        return f"the function {getattr(value, '__name__', type(value).__name__)!r} itself (call it, with parentheses)"
+    if hasattr(value, "shape") and hasattr(value, "dtype"):
+        return f"{'a tensor' if hasattr(value, 'detach') else 'an array'} of shape {tuple(value.shape)}"
+    if isinstance(value, (list, tuple, dict, set)):
+        return f"a {type(value).__name__} of {len(value)} item{'s' if len(value) != 1 else ''}"
+    return f"a {type(value).__name__}"
+
+
+def as_number(value, name: str, *, fraction: bool = False, integer: bool = False) -> float:
+    """Return the learner's single number `value` as a float; fail with a sentence for anything else."""
+    label = f"`{name}`"
+    if hasattr(value, "detach"):
+        value = value.detach().cpu().numpy()
+    if isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype != bool:
+        value = value.item()
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        extra = ""
+        if isinstance(value, str) and value.strip().endswith("%"):
+            extra = " Give a plain number (a fraction between 0 and 1), not text with a % sign."
+        elif isinstance(value, str):
+            extra = " Give the number itself, not text."
+        elif hasattr(value, "shape") and getattr(value, "dtype", None) == bool:
+            extra = " Average it (`.mean()`) to get one number."
+        raise CheckFailed(f"{label} should be a single number, but it is {kind_of(value)}.{extra}")
+    number = float(value)
+    if np.isnan(number):
+        raise CheckFailed(f"{label} is NaN: something in the computation divided by zero or failed.")
+    if integer and number != round(number):
+        raise CheckFailed(f"{label} should be a whole number, but you gave {number:g}.")
+    if fraction and 1 < number <= 100:
+        raise CheckFailed(f"{label} = {number:g} looks like a percentage; give a fraction between 0 and 1.")
+    if fraction and not 0 <= number <= 1:
+        raise CheckFailed(f"{label} = {number:g} is not a fraction between 0 and 1.")
+    return number
+
+
+def as_float_array(value, what: str) -> np.ndarray:
+    """Return `value` (a number, array, tensor, or list/tuple of them) as a float array; fail for anything else."""
+    if isinstance(value, (str, bytes, dict, set)) or isinstance(value, (bool, np.bool_)) or callable(value):
+        raise CheckFailed(f"{what} {kind_of(value)}, not a number or an array of numbers.")
+    if hasattr(value, "detach"):
+        value = value.detach().cpu().numpy()
+    if isinstance(value, (list, tuple)):
+        value = [v.detach().cpu().numpy() if hasattr(v, "detach") else v for v in value]
+    try:
+        arr = np.asarray(value)
+        if arr.dtype == bool:
+            raise CheckFailed(f"{what} True/False values, not numbers.")
+        return arr.astype(float)
+    except (TypeError, ValueError):
+        raise CheckFailed(f"{what} {kind_of(value)}, not a number or an array of numbers.") from None
+
+
+def as_index_array(value, what: str) -> np.ndarray:
+    """Return `value` (a list, array or tensor of whole numbers) as a 1-D integer array; fail for anything else."""
+    if isinstance(value, (str, bytes, dict, set, bool)) or callable(value):
+        raise CheckFailed(f"{what} {kind_of(value)}, not a list or array of indices.")
+    if hasattr(value, "detach"):
+        value = value.detach().cpu().numpy()
+    try:
+        arr = np.asarray(value)
+    except (TypeError, ValueError):
+        raise CheckFailed(f"{what} {kind_of(value)}, not a list or array of indices.") from None
+    if arr.dtype == bool:
+        raise CheckFailed(f"{what} a boolean mask; give the positions (e.g. with `np.flatnonzero`).")
+    if arr.ndim != 1 or (arr.size and not np.issubdtype(arr.dtype, np.integer)):
+        raise CheckFailed(f"{what} an array of dtype {arr.dtype} and shape {arr.shape}, not a 1-D array of "
+                          "integer indices.")
+    return arr.astype(np.int64)
+
+
+def _same_value(a, b) -> bool:
+    """Tell whether two test-case arguments hold the same values (arrays, tensors, dicts of them, scalars)."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same_value(a[k], b[k]) for k in a)
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return len(a) == len(b) and all(_same_value(x, y) for x, y in zip(a, b))
+    if hasattr(a, "detach") or hasattr(b, "detach") or isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        x = np.asarray(a.detach().cpu() if hasattr(a, "detach") else a)
+        y = np.asarray(b.detach().cpu() if hasattr(b, "detach") else b)
+        return x.shape == y.shape and np.array_equal(x, y, equal_nan=True)
+    return a == b
+
+
+class Function(FunctionProblem):
+    """A `FunctionProblem` that runs the reference and the learner's function each on its own copy of a case.
+
+    So an answer that updates an argument in place is compared with the reference on the original values;
+    with `pure=True` such an answer fails (the function must not change what it was given). A returned value of
+    the wrong type fails with a sentence instead of crashing the check.
+    """
+
+    def __init__(self, *args, pure: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pure = pure
+
+    def check_values(self, **values):
+        fn = values[self.var]
+        if not callable(fn):
+            raise CheckFailed(f"`{self.var}` should be a function, but it is {kind_of(fn)}.")
+        cases = self.cases() if callable(self.cases) else self.cases
+        for i, args in enumerate(cases, start=1):
+            want = np.asarray(self.reference(*copy.deepcopy(args)), dtype=float)
+            given = copy.deepcopy(args)
+            got = require_returned(call_learner(fn, *given), self.var)
+            if self.pure and not _same_value(given, args):
+                raise CheckFailed(f"On test case {i}, `{self.var}` changed its arguments in place: work on a copy "
+                                  "(or on new arrays), so the caller's data stay as they were.")
+            got_arr = as_float_array(got, f"On test case {i}, `{self.var}` returned")
+            if got_arr.shape != want.shape:
+                raise CheckFailed(f"On test case {i}, `{self.var}` returned shape {got_arr.shape}; "
+                                  f"expected {want.shape}.")
+            if not np.allclose(got_arr, want, rtol=self.rtol, atol=self.atol, equal_nan=False):
+                raise CheckFailed(f"On test case {i} ({_describe_args(args)}), `{self.var}` returned "
+                                  f"{_describe(got_arr if got_arr.size > 1 else float(got_arr))}, "
+                                  f"expected {_describe(want if want.size > 1 else float(want))}.")
+
+
+# ----------------------------------------------------------------------------------------------
+# Models
+
+
+def require_cnn(model, num_classes: int | None = None) -> None:
+    """`model` must be a network with the course's `features`/`head` split (and `num_classes` outputs)."""
     if not isinstance(model, torch.nn.Module) or not hasattr(model, "features") or not hasattr(model, "head"):
         raise CheckFailed("`model` should be the pretrained CNN (with `.features` and `.head`), not "
-                          f"{type(model).__name__}.")
+                          f"{kind_of(model)}.")
+    if num_classes is not None:
+        out = getattr(model.head, "out_features", None)
+        if not isinstance(model.head, torch.nn.Linear):
+            raise CheckFailed(f"`model.head` should be one linear layer (`models.replace_head`), not "
+                              f"{type(model.head).__name__}.")
+        if out != num_classes:
+            raise CheckFailed(f"`model.head` has {out} outputs; the digits have {num_classes} classes "
+                              f"(`models.replace_head(model, {num_classes})`).")
+
+
+def cpu_copy(model):
+    """A copy of the learner's model on the CPU, so a check never moves or switches the learner's own model."""
+    try:
+        return copy.deepcopy(model).cpu()
+    except Exception as exc:  # a model holding something that cannot be copied: say so instead of crashing
+        raise CheckFailed(f"`model` could not be copied for checking ({type(exc).__name__}: {exc}).") from None
 
 
 def same_tensor(a, b) -> bool:
@@ -28,3 +186,73 @@ def require_untouched(module, reference, what: str) -> None:
     if changed:
         raise CheckFailed(f"{what}'s weights changed ({changed[0]}): it was trained, not frozen, or it is not the "
                           "`cnn-printed-digits` model.")
+
+
+def head_similarity(head, reference_head) -> float:
+    """Cosine similarity of two heads' weight matrices: near 1 for a fine-tuned old head, near 0 for a new one."""
+    w, w0 = head.weight.detach().float().cpu().flatten(), reference_head.weight.detach().float().cpu().flatten()
+    if w.shape != w0.shape:
+        return 0.0
+    return float(w @ w0 / (w.norm() * w0.norm() + 1e-12))
+
+
+def accuracy(model, X, y) -> float:
+    """Accuracy of (a CPU copy of) `model` on (X, y), in evaluation mode."""
+    from ..train import evaluate
+
+    return evaluate(cpu_copy(model), (X, y), device="cpu")["acc"]
+
+
+# ----------------------------------------------------------------------------------------------
+# Splits
+
+
+def require_split(parts: dict, y, per_class: dict) -> dict:
+    """The given index sets must be disjoint, valid, and hold `per_class[name]` examples of every class of `y`.
+
+    `parts` maps a variable name to the learner's indices; returns them as integer arrays. This catches an answer
+    that re-assigned a split (e.g. `val_idx = test_idx`) before the reference is computed from it.
+    """
+    y = np.asarray(y.detach().cpu() if hasattr(y, "detach") else y)
+    arrays = {name: as_index_array(idx, f"`{name}` is") for name, idx in parts.items()}
+    classes = np.unique(y)
+    for name, idx in arrays.items():
+        if len(idx) and (idx.min() < 0 or idx.max() >= len(y)):
+            raise CheckFailed(f"`{name}` holds index {idx.max()}, outside the {len(y)} images: keep the split given.")
+        if len(set(idx.tolist())) != len(idx):
+            raise CheckFailed(f"`{name}` holds an index twice: keep the split given in the notebook.")
+        counts = np.array([(y[idx] == c).sum() for c in classes])
+        if (counts != per_class[name]).any():
+            raise CheckFailed(f"`{name}` should hold {per_class[name]} images of every class, as the notebook made "
+                              f"it, but it holds {counts.min()}-{counts.max()}: keep the split given.")
+    names = list(arrays)
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            if set(arrays[a].tolist()) & set(arrays[b].tolist()):
+                raise CheckFailed(f"`{a}` and `{b}` share images: the splits must stay disjoint, as the notebook "
+                                  "made them.")
+    return arrays
+
+
+class CustomCheck(CustomProblem):
+    """A `CustomProblem` that also passes `optional` variables to its check: their value, or None if unset.
+
+    For evidence a check can use when the learner kept it (e.g. the fitted `probe` behind a `probe_acc`)
+    without marking an answer as not attempted when it is missing.
+    """
+
+    def __init__(self, id: str, vars, check, *, optional=(), **kwargs):
+        super().__init__(id, vars, check, **kwargs)
+        self.optional = tuple(optional)
+        self._extra = {}
+
+    def grade(self, namespace):
+        self._extra = {name: namespace.get(name) for name in self.optional}
+        self._extra = {k: (None if _holds_blank(v) else v) for k, v in self._extra.items()}
+        try:
+            return super().grade(namespace)
+        finally:
+            self._extra = {}
+
+    def check_values(self, **values):
+        self._check(**values, **self._extra)

@@ -1,25 +1,43 @@
 """Exercise 00 — warm-up: how checks work."""
 
 import numpy as np
+import torch
 
-from ..grading import CheckFailed, CustomProblem, ValueProblem
+from ..grading import CheckFailed, CustomProblem
+from ._checks import as_number, kind_of
+
+NUM_DIGITS = 1797  # images in scikit-learn's `load_digits()`
+
+
+def _check_num_images(num_images):
+    number = as_number(num_images, "num_images", integer=True)
+    if number != NUM_DIGITS:
+        direction = "too high" if number > NUM_DIGITS else "too low"
+        hint = {64: " That is the pixels per image.", 10: " That is the number of classes.",
+                9: " That is the largest label.", NUM_DIGITS * 64: " That counts pixels, not images."}.get(int(number), "")
+        raise CheckFailed(f"`num_images` = {number:g} is {direction}: count the images (the first axis).{hint}")
 
 
 def _check_array(arr, x):
+    # Compared with fresh values, not with `x`: the learner may have re-assigned or changed `x` since.
+    expected = torch.arange(6.0).reshape(2, 3).numpy()
     if hasattr(arr, "detach"):
         raise CheckFailed("`arr` is still a torch tensor: convert it with `.numpy()` (after `.cpu()`).")
     if not isinstance(arr, np.ndarray):
-        raise CheckFailed(f"`arr` should be a NumPy array, but it is a {type(arr).__name__}.")
-    expected = x.detach().cpu().numpy()
+        raise CheckFailed(f"`arr` should be a NumPy array, but it is {kind_of(arr)}.")
     if arr.shape != expected.shape:
-        raise CheckFailed(f"`arr` has shape {arr.shape}, but `x` has shape {expected.shape}: convert all of it.")
+        raise CheckFailed(f"`arr` has shape {arr.shape}, but `x` has shape {expected.shape}: convert all of it, "
+                          "without reshaping.")
+    if not np.issubdtype(arr.dtype, np.floating):
+        raise CheckFailed(f"`arr` has dtype {arr.dtype}; `x` holds floating-point numbers: convert, don't cast.")
     if not np.allclose(arr, expected):
-        raise CheckFailed("`arr` has the right shape but not the values of `x`: convert `x` itself.")
+        raise CheckFailed("`arr` has the right shape but not the values of `x` = [[0, 1, 2], [3, 4, 5]]: convert "
+                          "`x` itself, and leave `x` unchanged.")
 
 
 PROBLEMS = {
-    "q1": ValueProblem(
-        "00.q1", "num_images", 1797, integer=True,
+    "q1": CustomProblem(
+        "00.q1", ("num_images",), _check_num_images,
         hints=("`load_digits()` returns a bunch with an `images` array; how long is it?",
                "`len(load_digits().images)`"),
         solution="from sklearn.datasets import load_digits\nnum_images = len(load_digits().images)"),

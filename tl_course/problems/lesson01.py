@@ -2,20 +2,58 @@
 
 import numpy as np
 
-from ..grading import CheckFailed, ChoiceProblem, CustomProblem, FunctionProblem, ThoughtProblem
+from ..grading import CheckFailed, ChoiceProblem, CustomProblem, ThoughtProblem
+from ._checks import Function, as_number, kind_of
+
+
+def _split_matches_digits(X_train, y_train, X_test, y_test) -> bool:
+    """Tell whether (X_train, y_train) and (X_test, y_test) together are exactly the scaled digits, each once."""
+    from sklearn.datasets import load_digits
+
+    X, y = load_digits(return_X_y=True)
+    whole = np.column_stack([X / 16.0, y])
+    parts = np.vstack([np.column_stack([np.asarray(X_train, float), np.asarray(y_train)]),
+                       np.column_stack([np.asarray(X_test, float), np.asarray(y_test)])])
+    if parts.shape != whole.shape:
+        return False
+    return np.allclose(whole[np.lexsort(whole.T)], parts[np.lexsort(parts.T)])
 
 
 def _check_test_acc(test_acc, clf, X_train, y_train, X_test, y_test):
-    value = float(test_acc)
-    expected = clf.score(X_test, y_test)
-    if 1 < value <= 100:
-        raise CheckFailed(f"`test_acc` = {value:g} looks like a percentage; give a fraction between 0 and 1.")
+    """The test accuracy of a classifier trained on the given training split alone, recomputed here."""
+    from sklearn.base import clone
+
+    value = as_number(test_acc, "test_acc", fraction=True)
+    try:
+        split_ok = _split_matches_digits(X_train, y_train, X_test, y_test)
+    except (TypeError, ValueError):
+        split_ok = False
+    if not split_ok:
+        raise CheckFailed("`X_train`, `y_train`, `X_test`, `y_test` are no longer the split the notebook made (was "
+                          "the data split again, or changed?): re-run the setup cell and only score `clf`.")
+    # The reference: the same kind of model, trained afresh on the training split only.
+    try:
+        reference = clone(clf)
+    except Exception:  # not a scikit-learn estimator: the learner replaced `clf`
+        raise CheckFailed(f"`clf` should be the scikit-learn classifier of the setup cell, not {kind_of(clf)}.") from None
+    reference.fit(X_train, y_train)
+    expected = reference.score(X_test, y_test)
+    try:
+        refit = not np.array_equal(clf.predict(X_test), reference.predict(X_test))
+    except Exception:  # an unfitted or broken `clf`
+        refit = True
+    if refit:
+        raise CheckFailed("`clf` is no longer the classifier trained on (X_train, y_train): it was refitted on other "
+                          "data (test images included?). Re-run the setup cell and only score it.")
     if np.isclose(value, 1 - expected):
         raise CheckFailed("`test_acc` looks like the error rate (1 − accuracy), not the accuracy.")
-    if np.isclose(value, clf.score(X_train, y_train)) and not np.isclose(value, expected):
+    if np.isclose(value, reference.score(X_train, y_train)) and not np.isclose(value, expected):
         raise CheckFailed("`test_acc` is the accuracy on the *training* images; score the test set instead.")
-    if not np.isclose(value, expected, atol=1e-9):
-        raise CheckFailed(f"`test_acc` = {value:.4f} is not the classifier's accuracy on (X_test, y_test).")
+    if not np.isclose(value, expected, rtol=0, atol=1e-6):
+        rounded = any(np.isclose(value, round(expected, d)) for d in range(4))
+        extra = " Don't round it." if rounded else ""
+        raise CheckFailed(f"`test_acc` = {value:.4f} is not the classifier's accuracy on (X_test, y_test): the "
+                          f"fraction of test images it classifies right.{extra}")
 
 
 def _purity(clusters, labels):
@@ -32,6 +70,8 @@ def _purity_cases():
         (np.array([7, 7, 2, 2, 2]), np.array([0, 1, 1, 1, 0])),      # non-contiguous cluster ids
         (labels, labels),                                            # clusters equal labels
         (rng.integers(0, 8, 200), labels),                           # random clusters
+        (np.array([-1, -1, 5, 5, 5, 5, 9]), np.array([2, 0, 1, 1, 1, 3, 3])),  # a noise cluster -1, unequal sizes
+        (np.array([3, 3, 3, 3, 3, 3, 8, 8]), np.array([1, 1, 1, 1, 0, 2, 4, 4])),  # big impure, small pure cluster
     ]
 
 
@@ -47,6 +87,9 @@ def _q_cases():
         (Q.copy(), 3, 2, 1.0, 0, True, 0.5, 0.9),      # terminal step: no future term
         (Q.copy(), 1, 0, 0.0, 1, False, 1.0, 0.0),     # gamma = 0: only the reward counts
         (np.zeros((2, 2)), 0, 0, 1.0, 1, False, 0.1, 0.99),
+        (Q.copy() - 1.0, 2, 0, -1.0, 1, True, 0.3, 0.9),  # terminal with a negative reward (a pit)
+        (-Q.copy(), 1, 2, 0.5, 1, False, 0.2, 0.8),       # negative values; next state = this state
+        (Q.copy(), 2, 1, 0.0, 3, False, 0.7, 0.5),        # alpha and gamma differ clearly
     ]
 
 
@@ -57,15 +100,15 @@ PROBLEMS = {
                "scikit-learn classifiers have a `.score(X, y)` method that returns accuracy as a fraction.",
                "`test_acc = clf.score(X_test, y_test)`"),
         solution="test_acc = clf.score(X_test, y_test)"),
-    "q2": FunctionProblem(
-        "01.q2", "cluster_purity", _purity, _purity_cases,
+    "q2": Function(
+        "01.q2", "cluster_purity", _purity, _purity_cases, pure=True,
         hints=("For each cluster, find its most common label, and count how many members have that label.",
                "`np.bincount(labels[clusters == c]).max()` counts the majority label of cluster `c`.",
                "Sum those counts over `np.unique(clusters)` and divide by the number of points."),
         solution=("def cluster_purity(clusters, labels):\n"
                   "    hits = sum(np.bincount(labels[clusters == c]).max() for c in np.unique(clusters))\n"
                   "    return hits / len(labels)")),
-    "q3": FunctionProblem(
+    "q3": Function(
         "01.q3", "q_update", _q_update, _q_cases,
         hints=("The target is the reward plus the discounted best value of the next state.",
                "When `done` is True there is no next state to look ahead to: the target is just the reward.",

@@ -1,61 +1,107 @@
 """Exercise 02 — why transfer learning: few-shot sampling, convergence speed, an honest probe score."""
 
+import copy
+import numbers
+
 import numpy as np
-import torch
 
 from ..grading import CheckFailed, ChoiceProblem, CustomProblem, ThoughtProblem, call_learner, require_returned
 from ..train import History, linear_probe
+from ._checks import CustomCheck, _same_value, as_index_array, as_number, kind_of, require_split
 
 
-def _as_index_array(got, name):
-    got = require_returned(got, name)
-    arr = np.asarray(got.detach().cpu() if hasattr(got, "detach") else got)
-    if arr.ndim != 1 or (arr.size and not np.issubdtype(arr.dtype, np.integer)):
-        raise CheckFailed(f"`{name}` should return a 1-D array of integer indices, not an array of dtype "
-                          f"{arr.dtype} and shape {arr.shape}.")
-    return arr
+FREQUENCY_SEEDS = 400  # calls of `sample_few_shot` whose picks must look uniformly random
+
+
+def _picks(sample_few_shot, y, k, seed):
+    """Call the learner's function on a copy of `y`; check the structure of its answer; return the indices."""
+    given = y.copy()
+    idx = as_index_array(require_returned(call_learner(sample_few_shot, given, k, seed), "sample_few_shot"),
+                         "`sample_few_shot` returned")
+    if not np.array_equal(given, y):
+        raise CheckFailed("`sample_few_shot` changed the labels `y` it was given (shuffled or sorted them in place): "
+                          "draw indices without touching `y`.")
+    if len(idx) and (idx.min() < 0 or idx.max() >= len(y)):
+        raise CheckFailed(f"`sample_few_shot` returned index {idx.max()} for labels of length {len(y)}: "
+                          "return positions in `y`, not labels.")
+    if len(set(idx.tolist())) != len(idx):
+        raise CheckFailed("`sample_few_shot` returned the same index twice: sample *without* replacement.")
+    counts = {int(c): int((y[idx] == c).sum()) for c in np.unique(y)}
+    if set(counts.values()) != {k}:
+        total = f" ({len(idx)} in all: k should count per class, not in total)" if len(idx) == k else ""
+        if np.array_equal(np.sort(idx), np.sort(np.repeat(np.unique(y), k))):
+            total = " — those look like the labels themselves: return their positions in `y`"
+        raise CheckFailed(f"With k={k}, each class should appear exactly {k} times; got {counts}{total}.")
+    return idx
 
 
 def _check_sample_few_shot(sample_few_shot):
-    """Behaviour: exactly k of every class, distinct valid indices, reproducible by seed, random across seeds."""
+    """Behaviour: exactly k of every class, distinct valid indices, reproducible by seed, uniformly random."""
     if not callable(sample_few_shot):
-        raise CheckFailed("`sample_few_shot` should be a function.")
+        raise CheckFailed(f"`sample_few_shot` should be a function, but it is {kind_of(sample_few_shot)}.")
     rng = np.random.default_rng(3)
     cases = [(np.array([0, 1] * 10), 3), (np.array([7, 7, 7, 2, 2, 2, 2, 9, 9, 9]), 2),
-             (rng.integers(0, 5, 400), 10), (np.array([4, 4, 1, 1]), 1)]
+             (rng.integers(0, 5, 400), 10), (np.array([4, 4, 1, 1]), 1), (np.array([3, 11, 3, 11, 3, 11]), 3),
+             (rng.permutation(np.repeat([-2, 5, 40], [5, 30, 12])), 4)]
     for y, k in cases:
-        idx = _as_index_array(call_learner(sample_few_shot, y, k, 0), "sample_few_shot")
-        if len(idx) and (idx.min() < 0 or idx.max() >= len(y)):
-            raise CheckFailed(f"`sample_few_shot` returned index {idx.max()} for labels of length {len(y)}: "
-                              "return positions in `y`, not labels.")
-        if np.array_equal(np.sort(idx), np.repeat(np.unique(y), k)):
-            raise CheckFailed("`sample_few_shot` returned the labels themselves: return their positions in `y`.")
-        if len(set(idx.tolist())) != len(idx):
-            raise CheckFailed("`sample_few_shot` returned the same index twice: sample *without* replacement.")
-        counts = {int(c): int((y[idx] == c).sum()) for c in np.unique(y)}
-        if set(counts.values()) != {k}:
-            total = f" ({len(idx)} in all: k should count per class, not in total)" if len(idx) == k else ""
-            raise CheckFailed(f"With k={k}, each class should appear exactly {k} times; got {counts}{total}.")
-        again = _as_index_array(call_learner(sample_few_shot, y, k, 0), "sample_few_shot")
+        idx = _picks(sample_few_shot, y, k, 0)
+        again = _picks(sample_few_shot, y, k, 0)
         if sorted(again.tolist()) != sorted(idx.tolist()):
             raise CheckFailed("Calling `sample_few_shot` twice with the same seed gave different samples; "
                               "seed the random generator with `seed`.")
-    y, k = rng.integers(0, 3, 300), 5
-    picks = {tuple(sorted(_as_index_array(call_learner(sample_few_shot, y, k, s), "sample_few_shot").tolist()))
-             for s in range(5)}
-    if len(picks) == 1:
+    # Randomness, tested as randomness: over many seeds every member of a class is picked k/n_c of the time, and
+    # every pair of members equally often — on unbalanced classes whose labels are not 0, 1, 2, ...
+    y = np.random.default_rng(5).permutation(np.repeat([9, 1, 5], [3, 8, 20]))
+    k = 2
+    hits, pairs = np.zeros(len(y)), {}
+    samples = set()
+    for seed in range(FREQUENCY_SEEDS):
+        idx = _picks(sample_few_shot, y, k, seed)
+        hits[idx] += 1
+        samples.add(tuple(sorted(idx.tolist())))
+        members8 = tuple(sorted(i for i in idx.tolist() if y[i] == 1))
+        pairs[members8] = pairs.get(members8, 0) + 1
+    if len(samples) == 1:
         raise CheckFailed("Every seed gave the same sample: the examples should be drawn at random (by `seed`), "
-                          "not always the first k of each class.")
+                          "not always the same k of each class.")
+    for c in np.unique(y):
+        members = np.flatnonzero(y == c)
+        p = k / len(members)
+        expected, sd = FREQUENCY_SEEDS * p, np.sqrt(FREQUENCY_SEEDS * p * (1 - p))
+        worst = members[np.argmax(np.abs(hits[members] - expected))]
+        if abs(hits[worst] - expected) > 5 * sd + 1:
+            raise CheckFailed(f"Over {FREQUENCY_SEEDS} seeds, position {worst} (one of {len(members)} examples of "
+                              f"class {c}) was picked {int(hits[worst])} times, but a uniform draw picks each about "
+                              f"{expected:.0f} times: every example of a class must be equally likely.")
+    num_pairs = 8 * 7 // 2
+    counts = np.array([pairs.get(pair, 0) for pair in
+                       [(a, b) for i, a in enumerate(np.flatnonzero(y == 1)) for b in np.flatnonzero(y == 1)[i + 1:]]])
+    expected = FREQUENCY_SEEDS / num_pairs
+    chi2 = ((counts - expected) ** 2 / expected).sum()
+    if chi2 > (num_pairs - 1) + 10 * np.sqrt(2 * (num_pairs - 1)):
+        raise CheckFailed(f"Over {FREQUENCY_SEEDS} seeds, some pairs of examples of one class were never drawn "
+                          f"together and others far too often ({counts.min()}-{counts.max()} times, expected about "
+                          f"{expected:.0f}): draw k at random (`rng.choice(..., replace=False)`), not a window that "
+                          "moves with the seed.")
 
 
 def _check_epochs_to_reach(epochs_to_reach):
     if not callable(epochs_to_reach):
-        raise CheckFailed("`epochs_to_reach` should be a function.")
+        raise CheckFailed(f"`epochs_to_reach` should be a function, but it is {kind_of(epochs_to_reach)}.")
     cases = [([0.3, 0.8, 0.95, 0.97], 0.9), ([0.91, 0.5], 0.9), ([0.5, 0.9, 0.95], 0.9),
-             ([0.1, 0.2], 0.9), ([], 0.5), ([0.2, 0.6, 0.4, 0.7], 0.65)]
+             ([0.1, 0.2], 0.9), ([], 0.5), ([0.2, 0.6, 0.4, 0.7], 0.65), ([0.5, 0.95, 0.6, 0.96, 0.99], 0.9),
+             ([0.005, 0.009, 0.02], 0.01), ((0.4, 0.7, 0.8), 0.7), (np.array([0.2, 0.85, 0.9]), 0.8)]
     for i, (accs, target) in enumerate(cases, start=1):
-        got = require_returned(call_learner(epochs_to_reach, list(accs), target), "epochs_to_reach", none_ok=True)
+        given = copy.copy(accs)
+        got = require_returned(call_learner(epochs_to_reach, given, target), "epochs_to_reach", none_ok=True)
         want = History(val_acc=list(accs)).epochs_to_reach(target)
+        if not _same_value(given, accs):
+            raise CheckFailed(f"On test case {i}, `epochs_to_reach` changed the list it was given (sorted it?): "
+                              "the order of the accuracies is the order of the epochs.")
+        shown = list(accs) if not isinstance(accs, list) else accs
+        if got is not None and (isinstance(got, (bool, np.bool_)) or not isinstance(got, numbers.Integral)):
+            raise CheckFailed(f"On test case {i} (val_accs={shown}, target={target}) `epochs_to_reach` returned "
+                              f"{kind_of(got)} ({got!r}); return an epoch number (an int) or None.")
         if got != want:
             extra = ""
             if want is not None and got == want - 1:
@@ -64,35 +110,55 @@ def _check_epochs_to_reach(epochs_to_reach):
                 extra = " When the target is never reached, return None."
             elif accs[want - 1] == target:
                 extra = " Reaching the target exactly counts (use >=)."
-            raise CheckFailed(f"On test case {i} (val_accs={accs}, target={target}) `epochs_to_reach` returned "
+            raise CheckFailed(f"On test case {i} (val_accs={shown}, target={target}) `epochs_to_reach` returned "
                               f"{got!r}, expected {want!r}.{extra}")
 
 
-def _reference_probe(features, y, train_idx, val_idx):
-    return linear_probe(features[train_idx], y[train_idx], features[val_idx], y[val_idx])
+def _check_probe_acc(probe_acc, features, faces, train_idx, val_idx, test_idx, probe=None):
+    """The test accuracy of a probe trained on the given training split with C chosen on the given validation split.
 
+    The split is checked against what the notebook made (disjoint; 2, 10 and 50 per class), so an answer that
+    re-assigned an index variable cannot move the reference; the reference is computed here from it.
+    """
+    from .. import data
 
-def _check_probe_acc(probe_acc, features, faces, train_idx, val_idx, test_idx):
-    try:
-        value = float(probe_acc)
-    except (TypeError, ValueError):
-        raise CheckFailed(f"`probe_acc` should be a number, not {type(probe_acc).__name__}.") from None
-    if 1 < value <= 100:
-        raise CheckFailed(f"`probe_acc` = {value:g} looks like a percentage; give a fraction between 0 and 1.")
-    y = faces.y
-    probe = _reference_probe(features, y, train_idx, val_idx)
-    expected = probe.score(features[test_idx], y[test_idx])
-    if np.isclose(value, expected, atol=1e-9):
+    value = as_number(probe_acc, "probe_acc", fraction=True)
+    y = np.asarray(data.load_faces().y)
+    if not hasattr(features, "shape") or len(features) != len(y) or tuple(features.shape[1:]) != (1280,):
+        raise CheckFailed(f"`features` should be the (200, 1280) frozen features the notebook extracted, not "
+                          f"{kind_of(features)}: re-run that cell.")
+    if not np.array_equal(np.asarray(getattr(faces, "y", [])), y):
+        raise CheckFailed("`faces.y` is no longer the faces' labels: re-run the cell that loads them.")
+    split = require_split({"train_idx": train_idx, "val_idx": val_idx, "test_idx": test_idx}, y,
+                          {"train_idx": 2, "val_idx": 10, "test_idx": 50})
+    tr, va, te = split["train_idx"], split["val_idx"], split["test_idx"]
+    F = np.array(features.detach().cpu() if hasattr(features, "detach") else features, dtype=np.float64)
+    reference = linear_probe(F[tr], y[tr], F[va], y[va])
+    expected = reference.score(F[te], y[te])
+    if probe is not None and hasattr(probe, "predict"):
+        try:
+            same = np.array_equal(np.asarray(probe.predict(F)), reference.predict(F))
+        except Exception:  # a probe of another input width (raw pixels?) or not fitted
+            same = False
+        if not same:
+            chosen = getattr(probe[-1], "C", None) if hasattr(probe, "__getitem__") else None
+            why = (f" Its C is {chosen:g}, but validation chooses {reference[-1].C:g}: C must be chosen on "
+                   "`val_idx`, not on the test set." if chosen is not None and chosen != reference[-1].C else "")
+            raise CheckFailed("`probe` is not the linear probe trained on `features[train_idx]` with C chosen on "
+                              f"`features[val_idx]` (trained on other images, or C chosen another way).{why}")
+    if np.isclose(value, expected, rtol=0, atol=1e-9):
         return
-    if np.isclose(value, probe.score(features[train_idx], y[train_idx])):
+    if np.isclose(value, reference.score(F[tr], y[tr])):
         raise CheckFailed("`probe_acc` is the accuracy on the training images; score the test set instead.")
-    if np.isclose(value, probe.score(features[val_idx], y[val_idx])):
+    if np.isclose(value, reference.score(F[va], y[va])):
         raise CheckFailed("`probe_acc` is the validation accuracy; the validation set chose C, so report the test set.")
-    cheat = _reference_probe(features, y, test_idx, val_idx).score(features[test_idx], y[test_idx])
+    if np.isclose(value, 1 - expected):
+        raise CheckFailed("`probe_acc` looks like the error rate (1 − accuracy), not the accuracy.")
+    cheat = linear_probe(F[te], y[te], F[va], y[va]).score(F[te], y[te])
     if np.isclose(value, cheat):
         raise CheckFailed("`probe_acc` comes from a probe trained on the test images: train on `train_idx` only.")
     raise CheckFailed(f"`probe_acc` = {value:.4f} is not the test accuracy of `linear_probe` trained on "
-                      f"`train_idx` with C chosen on `val_idx` (expected {expected:.4f}).")
+                      f"`train_idx` with C chosen on `val_idx`.")
 
 
 PROBLEMS = {
@@ -115,8 +181,9 @@ PROBLEMS = {
                   "        if acc >= target:\n"
                   "            return epoch\n"
                   "    return None")),
-    "q3": CustomProblem(
+    "q3": CustomCheck(
         "02.q3", ("probe_acc", "features", "faces", "train_idx", "val_idx", "test_idx"), _check_probe_acc,
+        optional=("probe",),
         hints=("`train.linear_probe(F_train, y_train, F_val, y_val)` returns a fitted probe; C is chosen on validation.",
                "Index the features and labels with `train_idx` and `val_idx`; score with `probe.score(F, y)`.",
                "`probe_acc = probe.score(features[test_idx], faces.y[test_idx])`"),

@@ -2,12 +2,18 @@
 
 import math
 
+import numpy as np
 import torch
 
-from ..grading import CheckFailed, ChoiceProblem, CustomProblem, FunctionProblem, ThoughtProblem
-from ._checks import require_cnn, require_untouched, same_tensor
+from ..grading import CheckFailed, ChoiceProblem, CustomProblem, ThoughtProblem
+from ._checks import (CustomCheck, Function, as_number, head_similarity, require_cnn, require_split,
+                      require_untouched, same_tensor)
+from .lesson03 import held_out_accuracies, require_honest_accuracy
 
 MIN_HELD_OUT_ACC = 0.85  # solution: 0.88-0.92 over 6 seeds (30 epochs of `fit`: 0.87-0.89); lr 1e-5: far below
+MAX_HELD_OUT_ACC = 0.94  # solution at most 0.92; on train + val (15 per class) 0.955; on the test split 0.999
+MAX_GAP = 0.08           # honest: test and never-used digits within 0.04 of each other
+PRETRAINED_HEAD_COS = 0.8  # cosine with the pretrained head: a new head after training 0.1-0.5
 RESULTS = {1e-4: {"val": 0.80, "test": 0.79}, 1e-3: {"val": 0.87, "test": 0.82}, 1e-2: {"val": 0.84, "test": 0.83}}
 
 
@@ -34,12 +40,19 @@ def _change_cases():
             ({"x": torch.ones(2, 2)}, {"x": 3 * torch.ones(2, 2)})]
 
 
-def _check_partial_fine_tune(model, digits, test_idx):
-    """Behaviour: first conv block frozen and untouched (BatchNorm included); later blocks and a new head trained."""
+def _check_partial_fine_tune(model, digits, test_idx, train_idx=None, val_idx=None):
+    """Behaviour: first conv block frozen and untouched (BatchNorm included); later blocks and a new head trained;
+    held-out accuracy in the honest band, on the test split and on digits no split uses."""
+    from ..data import load_digits
     from ..models import load_pretrained
-    from ..train import evaluate
 
-    require_cnn(model)
+    require_cnn(model, num_classes=10)
+    fresh = load_digits()
+    if not hasattr(digits, "X") or not torch.equal(torch.as_tensor(digits.y), fresh.y):
+        raise CheckFailed("`digits` is no longer `data.load_digits()`: re-run the cell that loads it.")
+    parts = {"test_idx": test_idx}
+    parts.update({name: idx for name, idx in (("train_idx", train_idx), ("val_idx", val_idx)) if idx is not None})
+    split = require_split(parts, fresh.y, {"train_idx": 5, "val_idx": 10, "test_idx": 100})
     reference = load_pretrained("cnn-printed-digits")
     if any(p.requires_grad for p in model.features[0].parameters()):
         raise CheckFailed("The first conv block is not frozen: its parameters still have requires_grad=True. "
@@ -53,19 +66,24 @@ def _check_partial_fine_tune(model, digits, test_idx):
     if all(same_tensor(p, ref_params[name]) for name, p in later.items()):
         raise CheckFailed("Blocks 2 and 3 are exactly as pretrained: they are trainable but were never trained. "
                           "Train the model after freezing the first block.")
-    if same_tensor(model.head.weight, reference.head.weight):
-        raise CheckFailed("The head is still the pretrained one: give the model a new head (`models.replace_head`).")
-    acc = evaluate(model, (digits.X[test_idx], digits.y[test_idx]), device="cpu")["acc"]
-    if acc < MIN_HELD_OUT_ACC:
-        raise CheckFailed(f"Held-out accuracy is {acc:.3f}; this fine-tune reaches at least {MIN_HELD_OUT_ACC}. "
-                          "Was the learning rate too high (it erases the pretrained features) or too low?")
+    if same_tensor(model.head.weight, reference.head.weight) or \
+            head_similarity(model.head, reference.head) > PRETRAINED_HEAD_COS:
+        raise CheckFailed("The head is still the pretrained one (fine-tuned, perhaps): give the model a new head "
+                          "(`models.replace_head(model, 10)`).")
+    seen = split.get("train_idx"), split.get("val_idx")
+    used = np.concatenate([s for s in seen if s is not None]) if any(s is not None for s in seen) else None
+    acc, rest_acc = held_out_accuracies(model, fresh, split["test_idx"], used)
+    require_honest_accuracy(acc, rest_acc, MIN_HELD_OUT_ACC, MAX_HELD_OUT_ACC, MAX_GAP,
+                            "Was the learning rate too high (it erases the pretrained features) or too low?")
 
 
 def _check_chosen_lr(chosen_lr):
-    try:
-        lr = float(chosen_lr)
-    except (TypeError, ValueError):
-        raise CheckFailed(f"`chosen_lr` should be a number such as 1e-3, not {chosen_lr!r}.") from None
+    if isinstance(chosen_lr, str):  # "1e-3" is a clear answer; "the middle one" is not
+        try:
+            chosen_lr = float(chosen_lr)
+        except ValueError:
+            raise CheckFailed(f"`chosen_lr` should be a number such as 1e-3, not {chosen_lr!r}.") from None
+    lr = as_number(chosen_lr, "chosen_lr")
     best_val = max(RESULTS, key=lambda k: RESULTS[k]["val"])
     best_test = max(RESULTS, key=lambda k: RESULTS[k]["test"])
     match = [k for k in RESULTS if math.isclose(lr, k, rel_tol=1e-6)]
@@ -79,25 +97,25 @@ def _check_chosen_lr(chosen_lr):
 
 
 PROBLEMS = {
-    "q1": FunctionProblem(
+    "q1": Function(
         "04.q1", "layer_learning_rates", _layer_learning_rates, _rate_cases,
         hints=("The head gets `head_lr`; the last block `head_lr / mult`; the one before `head_lr / mult**2`; ...",
                "Return the list in network order: first block first, head last; its length is num_blocks + 1.",
                "`[head_lr / mult ** (num_blocks - i) for i in range(num_blocks)] + [head_lr]`"),
         solution=("def layer_learning_rates(head_lr, num_blocks, mult):\n"
                   "    return [head_lr / mult ** (num_blocks - i) for i in range(num_blocks)] + [head_lr]")),
-    "q2": CustomProblem(
-        "04.q2", ("model", "digits", "test_idx"), _check_partial_fine_tune,
+    "q2": CustomCheck(
+        "04.q2", ("model", "digits", "test_idx"), _check_partial_fine_tune, optional=("train_idx", "val_idx"),
         hints=("Load the pretrained model, give it a new 10-class head, freeze only its first block, then train.",
                "`models.freeze(model, up_to=1)` freezes the first layer of `model.features` (the first conv block).",
                "model = models.load_pretrained('cnn-printed-digits'); models.replace_head(model, 10); "
                "models.freeze(model, up_to=1); train.fit_steps(model, digits.X[train_idx], digits.y[train_idx], "
-               "val=(digits.X[val_idx], digits.y[val_idx]), steps=200, lr=1e-3, seed=0)"),
+               "val=(digits.X[val_idx], digits.y[val_idx]), steps=200, lr=1e-3, seed=cfg.seed)"),
         solution=("model = models.load_pretrained(\"cnn-printed-digits\")\n"
                   "models.replace_head(model, num_classes=10)\n"
                   "models.freeze(model, up_to=1)\n"
                   "train.fit_steps(model, digits.X[train_idx], digits.y[train_idx],\n"
-                  "                val=(digits.X[val_idx], digits.y[val_idx]), steps=200, lr=1e-3, seed=0)")),
+                  "                val=(digits.X[val_idx], digits.y[val_idx]), steps=200, lr=1e-3, seed=cfg.seed)")),
     "q3": ChoiceProblem(
         "04.q3", "bn_pitfall", "b", ["a", "b", "c", "d"],
         why=("Gradients were off, so no weight moved; but BatchNorm layers in train mode overwrite their running "
@@ -105,8 +123,8 @@ PROBLEMS = {
              "changing by about 45 %."),
         hints=("Which numbers in a BatchNorm layer are not parameters, and are updated without any gradient?",),
         solution='bn_pitfall = "b"'),
-    "q4": FunctionProblem(
-        "04.q4", "relative_change", _relative_change, _change_cases,
+    "q4": Function(
+        "04.q4", "relative_change", _relative_change, _change_cases, pure=True,
         hints=("Treat all tensors together as one long vector of weights.",
                "Sum the squared differences over every tensor, and the squared weights of `before`; divide; square root.",
                "`math.sqrt(sum(((after[k] - before[k]) ** 2).sum() for k in before) / "

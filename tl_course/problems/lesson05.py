@@ -3,8 +3,28 @@
 import numpy as np
 import torch
 
-from ..grading import CheckFailed, ChoiceProblem, CustomProblem, FunctionProblem, ThoughtProblem
-from ._checks import require_cnn, same_tensor
+from ..grading import CheckFailed, ChoiceProblem, CustomProblem, ThoughtProblem, call_learner
+from ._checks import Function, kind_of, require_cnn, same_tensor
+
+TARGET_IMAGES = 300  # the notebook's `target_images = data.load_digits().X[:300]`
+STAT_TOLERANCE = 0.1  # |stat − target's| / |source's − target's|: other batch sizes 0.00, a cumulative average
+                      # over unequal batches (momentum=None) up to 0.07; all 1797 digits instead of the 300: up to
+                      # 0.45; one pass at the default momentum 0.1: 0.9
+
+
+class _Loss(Function):
+    """A loss used for training: the right values on every case, and a tensor that gradients flow through."""
+
+    def check_values(self, **values):
+        super().check_values(**values)
+        gen = torch.Generator().manual_seed(1)
+        fs = torch.randn(12, 3, generator=gen, requires_grad=True)
+        ft = torch.randn(9, 3, generator=gen)
+        out = call_learner(values[self.var], fs, ft)
+        if not isinstance(out, torch.Tensor) or out.grad_fn is None:
+            raise CheckFailed(f"`{self.var}` returned {kind_of(out)} that no gradient flows through: compute it with "
+                              "torch operations on the tensors (no `.numpy()`, `.item()` or `float`), so it can be "
+                              "used as a training loss.")
 
 
 def _coral(f_source, f_target):
@@ -20,7 +40,9 @@ def _coral_cases():
             (fs, fs + 2.0),                                      # same covariance, shifted mean: 0
             (fs, torch.randn(30, 5, generator=gen) * 3),          # different sizes and scales
             (fs[:, :3], torch.randn(50, 3, generator=gen) @ torch.tensor([[1.0, 0.8, 0.0], [0.0, 1.0, 0.0],
-                                                                            [0.0, 0.0, 0.3]]))]
+                                                                            [0.0, 0.0, 0.3]])),
+            (torch.randn(4, 3, generator=gen), torch.randn(7, 3, generator=gen) + 1.0),  # tiny batches: n − 1 matters
+            (torch.randn(6, 2, generator=gen) * torch.tensor([1.0, 5.0]), torch.randn(6, 2, generator=gen))]
 
 
 def _pad(error):
@@ -28,35 +50,55 @@ def _pad(error):
 
 
 def _pad_cases():
-    return [(0.0,), (0.25,), (0.1,), (0.5,), (0.7,)]
+    return [(0.0,), (0.25,), (0.1,), (0.5,), (0.7,), (0.3,), (0.95,), (np.float64(0.42),)]
+
+
+def _batchnorm_layers(model):
+    return [(name, m) for name, m in model.named_modules() if isinstance(m, torch.nn.modules.batchnorm._BatchNorm)]
 
 
 def _check_adabn(model, target_images):
-    """Behaviour: same weights as the source model; BatchNorm statistics equal to the target's; eval mode."""
+    """Behaviour: same weights as the source model; every BatchNorm layer's statistics those of the given target
+    images (recomputed here, on copies, from fresh data); every layer in evaluation mode."""
+    from ..adapt import adabn
+    from ..data import load_digits
     from ..models import load_pretrained
 
     require_cnn(model)
-    reference = load_pretrained("cnn-printed-digits")
-    params, ref_params = dict(model.named_parameters()), dict(reference.named_parameters())
+    given = load_digits().X[:TARGET_IMAGES]  # what the notebook gave, read afresh: the learner may have changed it
+    source = load_pretrained("cnn-printed-digits")
+    params, ref_params = dict(model.named_parameters()), dict(source.named_parameters())
     moved = [k for k in ref_params if k not in params or not same_tensor(params[k], ref_params[k])]
     if moved:
         raise CheckFailed(f"Weights changed ({moved[0]}): AdaBN updates BatchNorm statistics only — no training, "
                           "no gradient step.")
-    bn = model.features[0][1]
-    if same_tensor(bn.running_mean, reference.features[0][1].running_mean):
-        raise CheckFailed("The BatchNorm statistics are still the source's: run the target images through the "
-                          "network with its BatchNorm layers in train mode (or use `adapt.adabn`).")
-    with torch.no_grad():
-        conv = model.features[0][0].cpu()(torch.as_tensor(target_images).float().cpu())
-    want_mean, want_var = conv.mean((0, 2, 3)), conv.var((0, 2, 3))
-    if not torch.allclose(bn.running_mean.cpu(), want_mean, atol=1e-3):
-        raise CheckFailed("The first BatchNorm layer's running mean is not the mean over all target images: with the "
-                          "default momentum each batch only nudges it. Reset the statistics and average them over all the "
-                          "target images, as `adapt.adabn` does.")
-    if not torch.allclose(bn.running_var.cpu(), want_var, rtol=0.05, atol=1e-3):
-        raise CheckFailed("The running mean is right but the running variance is not the target's.")
-    if model.training:
-        raise CheckFailed("The model is still in train mode: call `model.eval()` so BatchNorm uses the new statistics.")
+    if hasattr(target_images, "shape") and tuple(target_images.shape) == tuple(given.shape) and \
+            not torch.allclose(torch.as_tensor(target_images).float().cpu(), given):
+        raise CheckFailed("`target_images` were changed (normalised or shifted in place?): AdaBN takes the target "
+                          "images as they are; re-run the cell that loads them.")
+    training = [name or "model" for name, m in model.named_modules() if m.training]
+    if training:
+        raise CheckFailed(f"Part of the model is still in train mode ({training[0]}): call `model.eval()` so every "
+                          "BatchNorm layer uses its new statistics.")
+    reference = adabn(load_pretrained("cnn-printed-digits"), given.clone(), device="cpu")
+    layers, ref_layers, src_layers = (dict(_batchnorm_layers(m)) for m in (model, reference, source))
+    for name, ref in ref_layers.items():
+        bn = layers.get(name)
+        if bn is None:
+            raise CheckFailed(f"The model has no BatchNorm layer {name}: it is not the `cnn-printed-digits` CNN.")
+        for stat in ("running_mean", "running_var"):
+            got, want = getattr(bn, stat).detach().cpu(), getattr(ref, stat)
+            src = getattr(src_layers[name], stat)
+            off, shift = (got - want).norm(), (src - want).norm()
+            if same_tensor(got, src):
+                raise CheckFailed(f"BatchNorm layer {name} still has the source's {stat}: run the target images through "
+                                  "the network with its BatchNorm layers in train mode (or use `adapt.adabn`) — every "
+                                  "BatchNorm layer, not only the first.")
+            if off > STAT_TOLERANCE * shift:
+                raise CheckFailed(f"BatchNorm layer {name}'s {stat} is not that of the {TARGET_IMAGES} target images "
+                                  f"(it is {float(off / shift):.0%} of the way back to the source's): with the default "
+                                  "momentum each batch only nudges it; reset the statistics and average them over "
+                                  "exactly the given `target_images`, every layer in train mode, as `adapt.adabn` does.")
 
 
 def _iw_accuracy(correct, weights):
@@ -74,18 +116,20 @@ def _iw_cases():
     return [(np.array([1, 0, 1, 1]), np.array([1.0, 1.0, 1.0, 1.0])),
             (np.array([1, 0]), np.array([3.0, 1.0])),                      # weights need not average 1
             (np.array([1, 1, 0, 0, 1]), np.array([0.5, 0.5, 4.0, 4.0, 1.0])),
-            (rng.integers(0, 2, 50), rng.exponential(2.0, 50))]
+            (rng.integers(0, 2, 50), rng.exponential(2.0, 50)),
+            (np.array([0, 1, 1, 0]), np.array([2, 1, 1, 4]))]               # integer weights
 
 
 def _ess_cases():
     rng = np.random.default_rng(1)
     return [(np.array([1.0, 1.0, 1.0, 1.0]),), (np.array([5.0, 0.0, 0.0, 0.0]),), (np.array([2.0, 2.0, 2.0]),),
-            (np.array([3.0, 1.0]),), (rng.exponential(1.0, 100),)]
+            (np.array([3.0, 1.0]),), (rng.exponential(1.0, 100),), (np.array([1.0, 1.0, 100.0]),),
+            (np.array([0.5, 2.0, 2.0, 0.1]),), (np.array([1, 2]),)]
 
 
 PROBLEMS = {
-    "q1": FunctionProblem(
-        "05.q1", "coral_loss", _coral, _coral_cases,
+    "q1": _Loss(
+        "05.q1", "coral_loss", _coral, _coral_cases, pure=True,
         hints=("Compute each batch's d×d feature covariance (`torch.cov(f.T)`), then the squared distance between them.",
                "Sum the squared differences of the two covariance matrices and divide by 4·d².",
                "`d = f_source.shape[1]; return ((torch.cov(f_source.T) - torch.cov(f_target.T)) ** 2).sum() / (4 * d * d)`"),
@@ -99,7 +143,7 @@ PROBLEMS = {
                "model = models.load_pretrained('cnn-printed-digits'); adapt.adabn(model, target_images)"),
         solution=("model = models.load_pretrained(\"cnn-printed-digits\")\n"
                   "adapt.adabn(model, target_images)")),
-    "q3": FunctionProblem(
+    "q3": Function(
         "05.q3", "proxy_a_distance", _pad, _pad_cases,
         hints=("The proxy A-distance is 2(1 − 2ε), ε being the domain classifier's held-out error.",
                "An error above 0.5 is no better than chance (flip the predictions): treat it as 0.5.",
@@ -128,16 +172,16 @@ PROBLEMS = {
                 "case (importance-weighted, reverse validation) rest on assumptions — overlapping domains, correct "
                 "pseudo-labels — and lesson 05 measured both ranking the candidates no better than chance."),
         hints=("What does a source-validation score measure, and what did it show for every candidate in lesson 05?",)),
-    "q7": FunctionProblem(
-        "05.q7", "iw_accuracy", _iw_accuracy, _iw_cases,
+    "q7": Function(
+        "05.q7", "iw_accuracy", _iw_accuracy, _iw_cases, pure=True,
         hints=("Each source validation image counts in proportion to its weight: a weighted average of `correct`.",
                "Divide by the sum of the weights, not by the number of images — the weights need not average 1.",
                "`return (weights * correct).sum() / weights.sum()` (with NumPy arrays)"),
         solution=("def iw_accuracy(correct, weights):\n"
                   "    correct, weights = np.asarray(correct, float), np.asarray(weights, float)\n"
                   "    return (weights * correct).sum() / weights.sum()")),
-    "q8": FunctionProblem(
-        "05.q8", "effective_sample_size", _ess, _ess_cases,
+    "q8": Function(
+        "05.q8", "effective_sample_size", _ess, _ess_cases, pure=True,
         hints=("n equal weights should give n; one non-zero weight should give 1; scaling all weights changes nothing.",
                "The square of the sum of the weights, divided by the sum of their squares.",
                "`return weights.sum() ** 2 / (weights ** 2).sum()` (with a NumPy array)"),

@@ -2,7 +2,11 @@
 
 import numpy as np
 
-from ..grading import CheckFailed, ChoiceProblem, CustomProblem, FunctionProblem, ThoughtProblem
+from ..grading import CheckFailed, ChoiceProblem, CustomProblem, ThoughtProblem
+from ._checks import Function, as_number, kind_of
+
+CANDIDATES = ("printed digits", "printed letters", "random labels", "random init")  # the notebook's four backbones
+LABELLED_PER_CLASS = 10
 
 
 def _gap(error_with_source, error_target_only):
@@ -18,7 +22,9 @@ def _gap_cases():
     return [(np.array([0.20, 0.25]), np.array([0.22, 0.24])),          # two seeds: wide interval
             (base + rng.normal(0.05, 0.02, 6), base),                   # hurts, every seed
             (np.array([0.15, 0.18, 0.12, 0.16, 0.20]), np.array([0.30, 0.10, 0.25, 0.05, 0.35])),  # pairing matters
-            (base - 0.03, base)]                                        # constant gap: zero-width interval
+            (base - 0.03, base),                                        # constant gap: zero-width interval
+            ([0.304, 0.330, 0.327, 0.332], [0.266, 0.234, 0.242, 0.272]),  # lists, as the example below it passes
+            ([0.1, 0.4, 0.2], [0.3, 0.1, 0.25])]                         # three seeds, signs differ
 
 
 def _leep(source_probs, labels):
@@ -33,30 +39,52 @@ def _leep_cases():
     return [(np.array([[0.9, 0.1], [0.8, 0.2], [0.3, 0.7], [0.1, 0.9]]), np.array([0, 0, 1, 1])),
             (np.array([[0.9, 0.1], [0.8, 0.2], [0.3, 0.7], [0.1, 0.9]]), np.array([1, 1, 0, 0])),   # relabelled
             (probs, rng.integers(0, 3, 30)),                                                      # 4 → 3 classes
-            (probs, np.array([5] * 15 + [7] * 15))]                                               # labels not 0..K-1
+            (probs, np.array([5] * 15 + [7] * 15)),                                               # labels not 0..K-1
+            (probs, np.array([0] * 4 + [3] * 20 + [10] * 6)),                                     # unbalanced, gaps
+            (rng.dirichlet(np.ones(3) * 0.5, size=12), np.array([2, 0, 1, 1, 1, 1, 1, 1, 1, 0, 2, 1]))]
 
 
 def _check_choice(scores, chosen, target_features, target_labels):
-    """`scores` must be LogME of every candidate's features; `chosen` the candidate with the highest score."""
+    """`scores` must be LogME of every candidate's features of the 100 labelled images; `chosen` the best by it.
+
+    The candidates are the notebook's four, not whatever `target_features` holds now, and the features and labels
+    must still be those of the 10-per-class labelled set (not recomputed on more images).
+    """
     from ..transferability import logme
 
     if not isinstance(scores, dict):
-        raise CheckFailed(f"`scores` should be a dict {{candidate name: LogME}}, not {type(scores).__name__}.")
-    missing = sorted(set(target_features) - set(scores))
+        raise CheckFailed(f"`scores` should be a dict {{candidate name: LogME}}, not {kind_of(scores)}.")
+    if not isinstance(target_features, dict) or set(target_features) != set(CANDIDATES):
+        raise CheckFailed(f"`target_features` should still hold the features of the four candidates {list(CANDIDATES)}: "
+                          "re-run the cell that extracts them.")
+    labels = np.asarray(target_labels.detach().cpu() if hasattr(target_labels, "detach") else target_labels)
+    counts = np.unique(labels, return_counts=True)[1] if labels.ndim == 1 else np.array([])
+    if not len(counts) or (counts != LABELLED_PER_CLASS).any():
+        raise CheckFailed(f"`target_labels` should be the labels of the {LABELLED_PER_CLASS} labelled images per class "
+                          "the notebook picked — no more (no test images): re-run that cell.")
+    for name in CANDIDATES:
+        if len(target_features[name]) != len(labels):
+            raise CheckFailed(f"`target_features[{name!r}]` has {len(target_features[name])} rows for {len(labels)} "
+                              "labels: use the features of the labelled images only.")
+    missing = [name for name in CANDIDATES if name not in scores]
     if missing:
         raise CheckFailed(f"`scores` has no entry for {missing[0]!r}: score every candidate.")
-    want = {name: logme(F, target_labels) for name, F in target_features.items()}
+    want = {name: logme(target_features[name], labels) for name in CANDIDATES}
     for name, value in want.items():
-        if not np.isclose(float(scores[name]), value, rtol=1e-4, atol=1e-6):
-            raise CheckFailed(f"`scores[{name!r}]` is {float(scores[name]):.4f}, but LogME of its features on the "
+        got = as_number(scores[name], f"scores[{name!r}]")
+        if not np.isclose(got, value, rtol=1e-4, atol=1e-6):
+            raise CheckFailed(f"`scores[{name!r}]` is {got:.4f}, but LogME of its features on the "
                               f"labelled target images is {value:.4f}: use `transferability.logme(features, labels)`.")
-    if chosen not in want:
-        raise CheckFailed(f"`chosen` should be one of the candidate names {sorted(want)}, not {chosen!r}.")
+    if not isinstance(chosen, str) or chosen not in want:
+        raise CheckFailed(f"`chosen` should be one of the candidate names {sorted(want)}, not {kind_of(chosen)}"
+                          f"{f' ({chosen!r})' if isinstance(chosen, str) else ''}.")
     best = max(want, key=want.get)
     if chosen != best:
+        extra = (" `max(scores)` compares the names (alphabetically), not the scores: use `key=scores.get`."
+                 if chosen == max(CANDIDATES) else "")
         raise CheckFailed(f"{chosen!r} does not have the highest LogME ({want[chosen]:.3f} vs {want[best]:.3f}): "
                           "higher evidence means a better predicted transfer. Choose by the score — nothing has been "
-                          "trained yet.")
+                          f"trained yet.{extra}")
 
 
 def _fallback(val_transfer, test_transfer, val_target_only, test_target_only):
@@ -70,12 +98,14 @@ def _fallback_cases():
     return [(np.array([0.8, 0.7]), np.array([0.82, 0.66]), np.array([0.75, 0.72]), np.array([0.76, 0.71])),
             (np.array([0.6, 0.9, 0.7]), np.array([0.9, 0.6, 0.8]), np.array([0.7, 0.8, 0.75]), np.array([0.7, 0.8, 0.7])),
             (np.array([0.5, 0.5]), np.array([0.9, 0.9]), np.array([0.5, 0.6]), np.array([0.4, 0.5])),   # tie → baseline
-            (np.array([0.9, 0.95]), np.array([0.85, 0.9]), np.array([0.7, 0.6]), np.array([0.72, 0.61]))]
+            (np.array([0.9, 0.95]), np.array([0.85, 0.9]), np.array([0.7, 0.6]), np.array([0.72, 0.61])),
+            (np.array([0.9, 0.6, 0.8, 0.7]), np.array([0.7, 0.9, 0.6, 0.95]),            # per seed, not by the mean;
+             np.array([0.8, 0.7, 0.85, 0.6]), np.array([0.75, 0.5, 0.9, 0.5]))]          # kept seeds count too
 
 
 PROBLEMS = {
-    "q1": FunctionProblem(
-        "06.q1", "nt_gap", _gap, _gap_cases,
+    "q1": Function(
+        "06.q1", "nt_gap", _gap, _gap_cases, pure=True,
         hints=("Pair the seeds: one difference per seed, error with the source minus error of the target-only model.",
                "Mean of the differences ± t·sd/√n, with t for 95 % and n − 1 degrees of freedom "
                "(`scipy.stats.t.ppf(0.975, n - 1)`) and the sample sd (`ddof=1`).",
@@ -85,8 +115,8 @@ PROBLEMS = {
                   "    d = np.asarray(error_with_source) - np.asarray(error_target_only)\n"
                   "    half = stats.t.ppf(0.975, len(d) - 1) * d.std(ddof=1) / np.sqrt(len(d))\n"
                   "    return d.mean(), d.mean() - half, d.mean() + half")),
-    "q2": FunctionProblem(
-        "06.q2", "leep", _leep, _leep_cases,
+    "q2": Function(
+        "06.q2", "leep", _leep, _leep_cases, pure=True,
         hints=("Build the empirical joint P(y, z) by summing the source probabilities θ(x) over the images of each "
                "target class y, divided by n; then P(y | z) = P(y, z) / P(z).",
                "For each image, the expected prediction is Σ_z P(y_i | z) θ_z(x_i); LEEP is the mean of its log.",
@@ -106,8 +136,8 @@ PROBLEMS = {
                "`chosen = max(scores, key=scores.get)`"),
         solution=("scores = {name: transferability.logme(F, target_labels) for name, F in target_features.items()}\n"
                   "chosen = max(scores, key=scores.get)")),
-    "q4": FunctionProblem(
-        "06.q4", "fallback_gap", _fallback, _fallback_cases,
+    "q4": Function(
+        "06.q4", "fallback_gap", _fallback, _fallback_cases, pure=True,
         hints=("For each seed, keep the transferred model if its *validation* accuracy is higher than the target-only "
                "model's, else the target-only model; then report the chosen model's *test* accuracy.",
                "The NT gap of the chosen models: mean over seeds of (1 − chosen test acc) − (1 − target-only test acc). "
