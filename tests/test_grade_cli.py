@@ -184,9 +184,9 @@ def test_hostile_notebooks_cannot_forge_or_spoil_grades(tmp_path, capsys):
 def test_a_notebook_that_changes_the_installed_package_is_refused(tmp_path, capsys):
     installer = _notebook(tmp_path / "00_installer.ipynb", lean=True, last=(
         f"open({str(grade.PACKAGE_DIR / 'sneaky.py')!r}, 'w').write('PASS = True')"))
-    after = _notebook(tmp_path / "00_after.ipynb", lean=True)
+    after = _notebook(tmp_path / "alice.ipynb", lean=True)  # no NN_ in its name, no binding: --exercise says
     try:  # one at a time: a change is charged to every notebook running when it happens
-        grade.main([str(installer), str(after), "--jobs", "1", "--timeout", "60"])
+        grade.main([str(installer), str(after), "--jobs", "1", "--timeout", "60", "--exercise", "00"])
     finally:
         (grade.PACKAGE_DIR / "sneaky.py").unlink(missing_ok=True)
     out = capsys.readouterr().out

@@ -954,6 +954,11 @@ def grade_batch(paths, *, jobs: int = 1, on_done=None, **options) -> list:
     return grades
 
 
+def _interrupt(signum, frame):
+    """Turn SIGTERM into the same clean stop as Ctrl-C."""
+    raise KeyboardInterrupt
+
+
 def main(argv=None) -> int:
     """Grade the notebooks named on the command line; exit 1 if any could not be graded, 130 on Ctrl-C."""
     parser = argparse.ArgumentParser(prog="python -m tl_course.grade", description=__doc__.split("\n\n")[0])
@@ -980,6 +985,8 @@ def main(argv=None) -> int:
         print(format_notebook(grade), flush=True)
         write_outputs(finished, args.json, args.csv)
 
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _interrupt) if main_thread else None  # `kill`: as clean as Ctrl-C
     try:
         grades = grade_batch(args.paths, jobs=args.jobs, on_done=on_done, timeout=args.timeout,
                              notebook_timeout=args.notebook_timeout, exercise=args.exercise,
@@ -989,6 +996,9 @@ def main(argv=None) -> int:
               f"{' and in ' + ' / '.join(filter(None, (args.json, args.csv))) if args.json or args.csv else ''}.",
               flush=True)
         return 130
+    finally:
+        if main_thread:
+            signal.signal(signal.SIGTERM, previous)
     print(format_total(grades))
     return 1 if any(g.outcome != GRADED for g in grades) else 0
 
