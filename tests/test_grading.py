@@ -23,6 +23,15 @@ def _digits_ns():
 
 
 DIGITS = _digits_ns()
+
+
+def _refitted_on_test():
+    """`clf` refitted in place on all the digits, test images included, then scored on the test set."""
+    ns = dict(DIGITS)
+    ns["clf"] = LogisticRegression(max_iter=500).fit(np.vstack([ns["X_train"], ns["X_test"]]),
+                                                     np.concatenate([ns["y_train"], ns["y_test"]]))
+    ns["test_acc"] = ns["clf"].score(ns["X_test"], ns["y_test"])
+    return ns
 X_TENSOR = torch.arange(6.0).reshape(2, 3)
 
 
@@ -65,6 +74,12 @@ def q_mean_not_max(Q, s, a, r, s2, done, alpha, gamma):
     return Q[s, a] + alpha * (target - Q[s, a])
 
 
+def q_in_place(Q, s, a, r, s2, done, alpha, gamma):  # right: updates the table, returns the new value
+    target = r if done else r + gamma * np.max(Q[s2])
+    Q[s, a] += alpha * (target - Q[s, a])
+    return Q[s, a]
+
+
 def q_forgets_return(Q, s, a, r, s2, done, alpha, gamma):
     Q[s, a] += alpha * (r - Q[s, a])
 
@@ -94,6 +109,26 @@ def few_unseeded(y, k, seed):
 
 def few_returns_labels(y, k, seed):
     return y[few_ok(y, k, seed)]
+
+
+def few_window(y, k, seed):  # deterministic: a window that moves with the seed
+    return np.concatenate([np.flatnonzero(y == c)[seed:seed + k] for c in np.unique(y)])
+
+
+def few_rolled(y, k, seed):  # deterministic rotation: each member equally often, but only neighbouring pairs
+    return np.concatenate([np.roll(np.flatnonzero(y == c), seed)[:k] for c in np.unique(y)])
+
+
+def few_smallest_class(y, k, seed):  # one permutation of the smallest class's size, reused: breaks on unbalanced labels
+    rng = np.random.default_rng(seed)
+    n = np.bincount(np.unique(y, return_inverse=True)[1]).min()
+    pick = rng.permutation(n)[:k]
+    return np.concatenate([np.flatnonzero(y == c)[pick] for c in np.unique(y)])
+
+
+def few_shuffles_y(y, k, seed):  # shuffles the caller's labels in place
+    np.random.default_rng(seed).shuffle(y)
+    return np.concatenate([np.flatnonzero(y == c)[:k] for c in np.unique(y)])
 
 
 def reach_ok(val_accs, target):
@@ -129,16 +164,23 @@ def _probe_ns():
 
     from tl_course import data, train
 
-    rng = np.random.default_rng(0)
-    y = torch.arange(200) % 2
-    features = rng.normal(size=(200, 16)) + 0.8 * y.numpy()[:, None]
+    rng = np.random.default_rng(4)  # a draw where validation and test choose different C (0.1 and 10)
+    faces = data.load_faces()
+    y = faces.y
+    # Fake frozen features of the notebook's width (1280), spanning 16 dimensions with a weak class signal.
+    features = (rng.normal(size=(200, 16)) + 0.8 * y.numpy()[:, None]) @ rng.normal(size=(16, 1280))
     tr, va, te = data.few_shot_split(y, 2, test_per_class=50, val_per_class=10, seed=0)
-    ns = dict(features=features, faces=SimpleNamespace(y=y), train_idx=tr, val_idx=va, test_idx=te)
+    ns = dict(features=features, faces=SimpleNamespace(y=y, X=faces.X), train_idx=tr, val_idx=va, test_idx=te)
     probe = train.linear_probe(features[tr], y[tr], features[va], y[va])
     cheat = train.linear_probe(features[te], y[te], features[va], y[va])
     scores = {"test": probe.score(features[te], y[te]), "train": probe.score(features[tr], y[tr]),
               "val": probe.score(features[va], y[va]), "cheat": cheat.score(features[te], y[te])}
     assert len({round(v, 6) for v in scores.values()}) == 4, scores  # the wrong answers must be distinguishable
+    c_on_test = train.linear_probe(features[tr], y[tr], features[te], y[te])
+    assert c_on_test[-1].C != probe[-1].C
+    everything = train.linear_probe(features, y)
+    scores.update(probe=probe, c_on_test=c_on_test, c_on_test_acc=c_on_test.score(features[te], y[te]),
+                  all=everything, all_acc=everything.score(features[te], y[te]))
     return ns, scores
 
 
@@ -169,7 +211,21 @@ def _extractor_cases():
     untrained = models.replace_head(models.freeze(pretrained()), 10)
     old_head = models.freeze(pretrained())
     scratch = fit(models.replace_head(models.freeze(models.SmallCNN(10)), 10))
+    old_head_gentle = models.freeze(pretrained())  # the pretrained head fine-tuned instead of a new one
+    train.fit(old_head_gentle, (digits.X[tr], digits.y[tr]), num_epochs=30, lr=1e-3, seed=0, progress=False)
+    on_test = models.replace_head(models.freeze(pretrained()), 10)
+    train.fit(on_test, (digits.X[te], digits.y[te]), num_epochs=10, lr=1e-2, seed=0, progress=False)
+    in_train_mode = fit(models.replace_head(models.freeze(pretrained()), 10)).train()
+    on_gpu_like = models.replace_head(models.freeze(pretrained()), 11)
     return [(dict(ns, model=right), PASS, ""),
+            (dict(ns, model=right, train_idx=tr), PASS, ""),
+            (dict(ns, model=in_train_mode), PASS, ""),        # the check evaluates a copy in eval mode itself
+            (dict(ns, model=old_head_gentle), FAIL, "pretrained printed-digit head"),
+            (dict(ns, model=on_test), FAIL, "more than"),
+            (dict(ns, model=on_gpu_like), FAIL, "11 outputs"),
+            (dict(ns, model=train.History()), FAIL, "History"),
+            (dict(ns, model=right, train_idx=te), FAIL, "as the notebook made"),
+            (dict(ns, model=right, test_idx=tr), FAIL, "100 images of every class"),
             (dict(ns, model=unfrozen), FAIL, "not frozen"),
             (dict(ns, model=grad_off_only), FAIL, "BatchNorm statistics drifted"),
             (dict(ns, model=untrained), FAIL, "held-out accuracy"),
@@ -255,7 +311,16 @@ def _partial_fine_tune_cases():
     fit(grad_off_only)
     untrained = new(1)
     too_low = fit(new(1), lr=1e-5)
+    on_test = new(1)
+    train.fit_steps(on_test, digits.X[te], digits.y[te], val=(digits.X[va], digits.y[va]), steps=100, lr=1e-3,
+                    seed=0, progress=False, device="cpu")
+    wide = models.freeze(models.replace_head(models.load_pretrained("cnn-printed-digits"), 11), up_to=1)
     return [(dict(ns, model=right), PASS, ""),
+            (dict(ns, model=right, train_idx=tr, val_idx=va), PASS, ""),
+            (dict(ns, model=on_test), FAIL, "more than"),
+            (dict(ns, model=wide), FAIL, "11 outputs"),
+            (dict(ns, model=right, train_idx=tr, val_idx=te), FAIL, "as the notebook made"),
+            (dict(ns, model=train.History()), FAIL, "History"),
             (dict(ns, model=nothing_frozen), FAIL, "not frozen"),
             (dict(ns, model=all_frozen), FAIL, "feature extraction"),
             (dict(ns, model=grad_off_only), FAIL, "BatchNorm statistics drifted"),
@@ -316,8 +381,32 @@ def _adabn_cases():
     trained = pretrained()
     train.fit_steps(trained, target[:20], torch.arange(20) % 10, steps=3, progress=False, device="cpu")
     left_training = adapt.adabn(pretrained(), target, device="cpu").train()
+    inner_training = adapt.adabn(pretrained(), target, device="cpu")
+    inner_training.features[4][1].train()  # the root is in eval mode, one BatchNorm layer inside is not
+    first_only = pretrained()
+    first_only.features[0].train()
+    with torch.no_grad():
+        first_only.features[0][1].reset_running_stats()
+        first_only.features[0][1].momentum = None
+        first_only.features[0](target)  # only the first block's BatchNorm sees the target
+    first_only.eval()
+    all_digits = adapt.adabn(pretrained(), data.load_digits().X, device="cpu")  # more images than given
+    one_batch = pretrained()
+    one_batch.train()
+    for m in one_batch.modules():
+        if isinstance(m, torch.nn.BatchNorm2d):
+            m.reset_running_stats()
+            m.momentum = 1.0
+    with torch.no_grad():
+        one_batch(target.clone())  # right: one batch of all 300 images, momentum 1
+    one_batch.eval()
     return [(dict(ns, model=right), PASS, ""),
-            (dict(ns, model=pretrained()), FAIL, "still the source's"),
+            (dict(ns, model=one_batch), PASS, ""),
+            (dict(ns, model=inner_training), FAIL, "train mode"),
+            (dict(ns, model=first_only), FAIL, "every BatchNorm layer"),
+            (dict(ns, model=all_digits), FAIL, "300 target images"),
+            (dict(ns, model=right, target_images=target * 2), FAIL, "were changed"),
+            (dict(ns, model=pretrained()), FAIL, "the source's"),
             (dict(ns, model=nudged), FAIL, "momentum"),
             (dict(ns, model=trained), FAIL, "weights changed"),
             (dict(ns, model=left_training), FAIL, "train mode"),
@@ -381,7 +470,8 @@ def _choice_ns():
     rng = np.random.default_rng(0)
     y = np.repeat(np.arange(3), 10)
     good = np.eye(3)[y] @ rng.normal(size=(3, 8)) * 2 + rng.normal(size=(30, 8))
-    feats = {"good": good, "noise": rng.normal(size=(30, 8)), "weak": good * 0.2 + rng.normal(size=(30, 8))}
+    feats = {"printed digits": good, "random labels": rng.normal(size=(30, 8)),
+             "printed letters": good * 0.2 + rng.normal(size=(30, 8)), "random init": good * 0.5 + rng.normal(size=(30, 8))}
     return feats, y
 
 
@@ -394,12 +484,21 @@ def _choice_cases():
     base = {"target_features": CHOICE_FEATURES, "target_labels": CHOICE_LABELS}
     worst = min(ok, key=ok.get)
     h = {n: h_score(F, CHOICE_LABELS) for n, F in CHOICE_FEATURES.items()}          # another score
-    return [({**base, "scores": ok, "chosen": "good"}, PASS, ""),
+    more = {n: np.vstack([F, F]) for n, F in CHOICE_FEATURES.items()}                 # features of more images
+    assert max(ok) != max(ok, key=ok.get)  # the alphabetically last name is not the best one
+    return [({**base, "scores": ok, "chosen": "printed digits"}, PASS, ""),
             ({**base, "scores": ok, "chosen": worst}, FAIL, "highest LogME"),
-            ({**base, "scores": h, "chosen": "good"}, FAIL, "transferability.logme"),
-            ({**base, "scores": {"good": ok["good"]}, "chosen": "good"}, FAIL, "no entry"),
+            ({**base, "scores": ok, "chosen": max(ok)}, FAIL, "compares the names"),
+            ({**base, "scores": h, "chosen": "printed digits"}, FAIL, "transferability.logme"),
+            ({**base, "scores": {"printed digits": ok["printed digits"]}, "chosen": "printed digits"}, FAIL, "no entry"),
             ({**base, "scores": ok, "chosen": "the good one"}, FAIL, "candidate names"),
-            ({**base, "scores": [1, 2, 3], "chosen": "good"}, FAIL, "should be a dict"),
+            ({**base, "scores": ok, "chosen": ["printed digits"]}, FAIL, "candidate names"),
+            ({**base, "scores": [1, 2, 3], "chosen": "printed digits"}, FAIL, "should be a dict"),
+            ({**base, "scores": {**ok, "random init": "high"}, "chosen": "printed digits"}, FAIL, "single number"),
+            ({"target_features": {k: v for k, v in CHOICE_FEATURES.items() if k != "random labels"},
+              "target_labels": CHOICE_LABELS, "scores": ok, "chosen": "printed digits"}, FAIL, "four candidates"),
+            ({"target_features": more, "target_labels": np.concatenate([CHOICE_LABELS] * 2), "scores": ok,
+              "chosen": "printed digits"}, FAIL, "labelled images per class"),
             ({**base, "scores": ____, "chosen": ____}, NOT_ATTEMPTED, "")]
 
 
@@ -427,19 +526,32 @@ CASES = {
               ({"num_images": ____}, NOT_ATTEMPTED, "blank"),
               ({"num_images": 1796}, FAIL, "too low"),
               ({"num_images": 1797.5}, FAIL, "whole number"),
-              ({"num_images": "1797 images"}, FAIL, "should be a number"),
+              ({"num_images": "1797 images"}, FAIL, "single number"),
               ({"num_images": 64}, FAIL, "too low")],
     "00.q2": [({"arr": X_TENSOR.numpy(), "x": X_TENSOR}, PASS, ""),
               ({"arr": X_TENSOR, "x": X_TENSOR}, FAIL, "still a torch tensor"),
               ({"arr": X_TENSOR.numpy()[0], "x": X_TENSOR}, FAIL, "shape"),
               ({"arr": X_TENSOR.tolist(), "x": X_TENSOR}, FAIL, "NumPy array"),
-              ({"arr": np.zeros((2, 3)), "x": X_TENSOR}, FAIL, "values")],
+              ({"arr": np.zeros((2, 3)), "x": X_TENSOR}, FAIL, "values"),
+              ({"arr": X_TENSOR.numpy(), "x": X_TENSOR.numpy()}, PASS, ""),            # x = x.cpu().numpy(); arr = x
+              ({"arr": X_TENSOR.numpy().astype(bool), "x": X_TENSOR}, FAIL, "dtype"),
+              ({"arr": X_TENSOR.cpu().numpy, "x": X_TENSOR}, FAIL, "call it"),
+              ({"arr": (X_TENSOR.numpy(),), "x": X_TENSOR}, FAIL, "tuple")],
     "01.q1": [(dict(DIGITS, test_acc=DIGITS["clf"].score(DIGITS["X_test"], DIGITS["y_test"])), PASS, ""),
               (dict(DIGITS, test_acc=____), NOT_ATTEMPTED, ""),
               (dict(DIGITS, test_acc=100 * DIGITS["clf"].score(DIGITS["X_test"], DIGITS["y_test"])), FAIL, "percentage"),
               (dict(DIGITS, test_acc=DIGITS["clf"].score(DIGITS["X_train"], DIGITS["y_train"])), FAIL, "training"),
               (dict(DIGITS, test_acc=1 - DIGITS["clf"].score(DIGITS["X_test"], DIGITS["y_test"])), FAIL, "error rate"),
-              (dict(DIGITS, test_acc=0.5), FAIL, "not the classifier's accuracy")],
+              (dict(DIGITS, test_acc=0.5), FAIL, "not the classifier's accuracy"),
+              (dict(DIGITS, test_acc=DIGITS["clf"].score), FAIL, "call it"),
+              (dict(DIGITS, test_acc="96.3%"), FAIL, "% sign"),
+              (dict(DIGITS, test_acc=DIGITS["clf"].predict(DIGITS["X_test"]) == DIGITS["y_test"]), FAIL, "single number"),
+              (dict(DIGITS, test_acc={"acc": 0.97}), FAIL, "single number"),
+              (dict(DIGITS, test_acc=(0.97,)), FAIL, "single number"),
+              (dict(DIGITS, test_acc=np.float32(DIGITS["clf"].score(DIGITS["X_test"], DIGITS["y_test"]))), PASS, ""),
+              (dict(DIGITS, test_acc=round(DIGITS["clf"].score(DIGITS["X_test"], DIGITS["y_test"]), 2)), FAIL, "round"),
+              (_refitted_on_test(), FAIL, "refitted"),
+              (dict(DIGITS, X_test=DIGITS["X_train"], y_test=DIGITS["y_train"], test_acc=1.0), FAIL, "no longer the split")],
     "01.q2": [({"cluster_purity": purity_ok}, PASS, ""),
               ({"cluster_purity": purity_assumes_ids}, FAIL, "test case"),
               ({"cluster_purity": purity_count}, FAIL, "test case"),
@@ -452,7 +564,10 @@ CASES = {
               ({"q_update": q_ignores_done}, FAIL, "test case 2"),
               ({"q_update": q_no_alpha}, FAIL, "test case"),
               ({"q_update": q_mean_not_max}, FAIL, "test case 1"),
-              ({"q_update": q_forgets_return}, FAIL, "return")],
+              ({"q_update": q_forgets_return}, FAIL, "return"),
+              ({"q_update": q_in_place}, PASS, ""),
+              ({"q_update": lambda Q, s, a, r, s2, done, alpha, gamma: r + gamma * np.max(Q[s2])}, FAIL, "test case 1"),
+              ({"q_update": lambda Q, s, a, r, s2, done, alpha, gamma: {"value": 1.0}}, FAIL, "not a number")],
     "01.q4": [({"robot_vacuum": "Reinforcement"}, PASS, ""),
               ({"robot_vacuum": "supervised"}, FAIL, "reward"),
               ({"robot_vacuum": "unsupervised"}, FAIL, "not the best"),
@@ -470,7 +585,14 @@ CASES = {
               ({"sample_few_shot": few_with_replacement}, FAIL, "without"),
               ({"sample_few_shot": few_unseeded}, FAIL, "same seed"),
               ({"sample_few_shot": few_returns_labels}, FAIL, "positions"),
-              ({"sample_few_shot": lambda y, k, seed: ____}, NOT_ATTEMPTED, "")],
+              ({"sample_few_shot": lambda y, k, seed: ____}, NOT_ATTEMPTED, ""),
+              ({"sample_few_shot": few_window}, FAIL, "each class should appear exactly"),
+              ({"sample_few_shot": few_rolled}, FAIL, "pairs"),
+              ({"sample_few_shot": few_smallest_class}, FAIL, "equally likely"),
+              ({"sample_few_shot": few_shuffles_y}, FAIL, "changed the labels"),
+              ({"sample_few_shot": lambda y, k, seed: few_ok(y, k, seed).tolist()}, PASS, ""),
+              ({"sample_few_shot": lambda y, k, seed: np.isin(np.arange(len(y)), few_ok(y, k, seed))}, FAIL, "mask"),
+              ({"sample_few_shot": lambda y, k, seed: {0: few_ok(y, k, seed)}}, FAIL, "dict")],
     "02.q2": [({"epochs_to_reach": reach_ok}, PASS, ""),
               ({"epochs_to_reach": reach_zero_based}, FAIL, "count from 1"),
               ({"epochs_to_reach": reach_strict}, FAIL, ">="),
@@ -482,13 +604,20 @@ CASES = {
               (dict(PROBE_NS, probe_acc=PROBE["val"]), FAIL, "validation"),
               (dict(PROBE_NS, probe_acc=PROBE["cheat"]), FAIL, "trained on the test"),
               (dict(PROBE_NS, probe_acc="high"), FAIL, "number"),
-              (dict(PROBE_NS, probe_acc=____), NOT_ATTEMPTED, "")],
+              (dict(PROBE_NS, probe_acc=____), NOT_ATTEMPTED, ""),
+              (dict(PROBE_NS, probe_acc=PROBE["test"], probe=PROBE["probe"]), PASS, ""),
+              (dict(PROBE_NS, probe_acc=PROBE["c_on_test_acc"], probe=PROBE["c_on_test"]), FAIL, "C must be chosen"),
+              (dict(PROBE_NS, probe_acc=PROBE["all_acc"], probe=PROBE["all"]), FAIL, "is not the linear probe"),
+              (dict(PROBE_NS, val_idx=PROBE_NS["test_idx"], probe_acc=PROBE["test"]), FAIL, "as the notebook made"),
+              (dict(PROBE_NS, train_idx=np.concatenate([PROBE_NS["train_idx"], PROBE_NS["val_idx"]]),
+                    probe_acc=PROBE["test"]), FAIL, "2 images of every class"),
+              (dict(PROBE_NS, features=PROBE_NS["features"][:, :64], probe_acc=PROBE["test"]), FAIL, "(200, 1280)"),
+              (dict(PROBE_NS, probe_acc=np.array([True, False])), FAIL, "single number")],
     "03.q1": [({"global_average_pool": pool_ok}, PASS, ""),
               ({"global_average_pool": pool_channels}, FAIL, "shape"),
               ({"global_average_pool": pool_flatten}, FAIL, "shape"),
               ({"global_average_pool": pool_max}, FAIL, "test case"),
               ({"global_average_pool": lambda f: ____}, NOT_ATTEMPTED, "")],
-    "03.q2": _extractor_cases(),
     "03.q3": [({"best_depth": "middle"}, PASS, ""),
               ({"best_depth": "last"}, FAIL, "middle blocks"),
               ({"best_depth": "early"}, FAIL, "not the best"),
@@ -498,7 +627,6 @@ CASES = {
               ({"layer_learning_rates": rates_off_by_one}, FAIL, "test case 1"),
               ({"layer_learning_rates": rates_no_head}, FAIL, "shape"),
               ({"layer_learning_rates": lambda h, n, m: ____}, NOT_ATTEMPTED, "")],
-    "04.q2": _partial_fine_tune_cases(),
     "04.q3": [({"bn_pitfall": "b"}, PASS, ""),
               ({"bn_pitfall": "a"}, FAIL, "running"),
               ({"bn_pitfall": "c"}, FAIL, "running"),
@@ -510,7 +638,7 @@ CASES = {
               ({"relative_change": change_over_after}, FAIL, "test case 2"),
               ({"relative_change": lambda b, a: None}, FAIL, "return")],
     "04.q5": [({"chosen_lr": 1e-3}, PASS, ""),
-              ({"chosen_lr": "1e-3"}, PASS, ""),
+              ({"chosen_lr": "1e-3"}, FAIL, "not the text"),
               ({"chosen_lr": 1e-2}, FAIL, "test accuracy"),
               ({"chosen_lr": 1e-4}, FAIL, "best validation"),
               ({"chosen_lr": 3e-3}, FAIL, "one of the rates"),
@@ -521,7 +649,6 @@ CASES = {
               ({"coral_loss": coral_uncentred}, FAIL, "test case"),
               ({"coral_loss": coral_means}, FAIL, "test case 1"),
               ({"coral_loss": lambda s, t: ____}, NOT_ATTEMPTED, "")],
-    "05.q2": _adabn_cases(),
     "05.q3": [({"proxy_a_distance": pad_ok}, PASS, ""),
               ({"proxy_a_distance": lambda e: 1 - 2 * e}, FAIL, "test case 1"),
               ({"proxy_a_distance": lambda e: 2 * (1 - 2 * e)}, FAIL, "test case 5"),
@@ -577,10 +704,26 @@ CASES = {
 }
 
 
-@pytest.mark.parametrize("pid,ns,status,fragment",
-                         [(pid, ns, st, fr) for pid, cases in CASES.items() for ns, st, fr in cases],
-                         ids=lambda v: v if isinstance(v, str) and "." in v else None)
-def test_checker(pid, ns, status, fragment):
+# Cases that train or adapt networks are built when a test first needs them, not at import: (builder, how many).
+LAZY_CASES = {"03.q2": (_extractor_cases, 16), "04.q2": (_partial_fine_tune_cases, 14), "05.q2": (_adabn_cases, 12)}
+_BUILT: dict = {}
+
+
+def cases_of(pid: str) -> list:
+    """The (namespace, status, fragment) cases of one problem."""
+    if pid not in LAZY_CASES:
+        return CASES.get(pid, [])
+    if pid not in _BUILT:
+        builder, count = LAZY_CASES[pid]
+        _BUILT[pid] = builder()
+        assert len(_BUILT[pid]) == count, f"update the count of {pid} in LAZY_CASES"
+    return _BUILT[pid]
+
+
+@pytest.mark.parametrize("pid,i", [(pid, i) for pid, cases in CASES.items() for i in range(len(cases))] +
+                         [(pid, i) for pid, (_, count) in LAZY_CASES.items() for i in range(count)])
+def test_checker(pid, i):
+    ns, status, fragment = cases_of(pid)[i]
     result = grading.registry()[pid].grade(dict(ns))
     assert result.status == status, result.message
     assert fragment.lower() in result.message.lower()
@@ -590,7 +733,7 @@ def test_every_graded_problem_has_a_pass_and_three_wrong_answers():
     for pid, problem in grading.registry().items():
         if not problem.graded:
             continue
-        cases = CASES.get(pid, [])
+        cases = cases_of(pid)
         assert any(st == PASS for _, st, _ in cases), f"{pid}: no passing case"
         assert sum(st == FAIL for _, st, _ in cases) >= 3, f"{pid}: fewer than 3 wrong answers tested"
 
@@ -640,3 +783,2155 @@ def test_ids_are_stable_and_unique():
 def test_placeholder_cannot_be_used_silently():
     with pytest.raises(TypeError, match="blank"):
         bool(____)
+
+
+# ---- answers written by an adversarial student, run as cells on a notebook-like namespace
+#
+# Each is what a learner might type in the exercise cell; "WRONG" ones must not pass (FAIL, or ERROR when their
+# own code breaks), "PASS" ones are unusual but correct and must pass. Model-training answers of 03.q2 and 04.q2
+# are covered by the fixtures above instead (they would train a network each).
+
+
+ADVERSARY = [  # (problem, PASS or WRONG, what it is, the learner's cell)
+    ('00.q1', 'WRONG', 'a tuple `(1797, 8, 8)`, not a count.', """
+from sklearn.datasets import load_digits
+num_images = load_digits().images.shape
+"""),
+    ('00.q1', 'WRONG', 'wrong axis: 64 pixels per image, not the number of images.', """
+from sklearn.datasets import load_digits
+num_images = load_digits().data.shape[1]
+"""),
+    ('00.q1', 'WRONG', '`len` of the Bunch (a dict) counts its keys (about 7–8), not the image', """
+from sklearn.datasets import load_digits
+num_images = len(load_digits())
+"""),
+    ('00.q1', 'WRONG', '10 classes, not 1797 images.', """
+from sklearn.datasets import load_digits
+num_images = len(load_digits().target_names)
+"""),
+    ('00.q1', 'WRONG', 'total number of pixel values, 1797·64 = 115008.', """
+from sklearn.datasets import load_digits
+num_images = load_digits().images.size
+"""),
+    ('00.q1', 'WRONG', 'off-by-one (1796), "last index" instead of count.', """
+from sklearn.datasets import load_digits
+num_images = len(load_digits().images) - 1
+"""),
+    ('00.q1', 'WRONG', 'largest label (9), not a count.', """
+from sklearn.datasets import load_digits
+num_images = load_digits().target.max()
+"""),
+    ('00.q1', 'WRONG', 'the string `"1797"`, not a number.', """
+from sklearn.datasets import load_digits
+num_images = str(len(load_digits().images))
+"""),
+    ('00.q1', 'WRONG', 'only the first five digit classes (901 images).', """
+from sklearn.datasets import load_digits
+num_images = len(load_digits(n_class=5).images)
+"""),
+    ('00.q1', 'WRONG', 'a 1-element list: right value, wrong type', """
+from sklearn.datasets import load_digits
+num_images = [len(load_digits().images)]
+"""),
+    ('00.q1', 'WRONG', 'non-integer float 1797.4 — a checker using a loose float tolerance (e.', """
+from sklearn.datasets import load_digits
+num_images = 1797.5 - 0.5 + 0.4
+"""),
+    ('00.q1', 'WRONG', 'the uncalled loader function itself.', """
+from sklearn.datasets import load_digits
+num_images = load_digits
+"""),
+    ('00.q1', 'WRONG', 'a boolean (`True == 1`)', """
+from sklearn.datasets import load_digits
+num_images = True
+"""),
+    ('00.q1', 'PASS', 'a `numpy.int64` 1797: a NumPy integer is a valid integer', """
+from sklearn.datasets import load_digits
+import numpy as np
+num_images = np.bincount(load_digits().target).sum()
+"""),
+    ('00.q1', 'PASS', 'a different call of the loader (`return_X_y=True`), counting labels al', """
+from sklearn.datasets import load_digits
+num_images = load_digits(return_X_y=True)[1].shape[0]
+"""),
+    ('00.q2', 'WRONG', 'still a torch tensor (maybe on the GPU), not a NumPy array.', """
+import torch
+x = torch.arange(6.0, device=cfg.device).reshape(2, 3)
+arr = x
+"""),
+    ('00.q2', 'WRONG', 'moved to the CPU but still a torch tensor.', """
+import torch
+x = torch.arange(6.0, device=cfg.device).reshape(2, 3)
+arr = x.cpu()
+"""),
+    ('00.q2', 'WRONG', 'a nested Python list, not a NumPy array.', """
+import torch
+x = torch.arange(6.0, device=cfg.device).reshape(2, 3)
+arr = x.tolist()
+"""),
+    ('00.q2', 'WRONG', 'the uncalled method.', """
+import torch
+x = torch.arange(6.0, device=cfg.device).reshape(2, 3)
+arr = x.cpu().numpy
+"""),
+    ('00.q2', 'WRONG', 'flattened to shape (6,), same values but wrong shape.', """
+import torch
+x = torch.arange(6.0, device=cfg.device).reshape(2, 3)
+arr = x.cpu().numpy().ravel()
+"""),
+    ('00.q2', 'WRONG', 'transposed, shape (3, 2).', """
+import torch
+x = torch.arange(6.0, device=cfg.device).reshape(2, 3)
+arr = x.cpu().numpy().T
+"""),
+    ('00.q2', 'WRONG', 'rebuilt by hand with the wrong shape (3, 2) and an integer dtype.', """
+import torch
+x = torch.arange(6.0, device=cfg.device).reshape(2, 3)
+import numpy as np
+arr = np.arange(6).reshape(3, 2)
+"""),
+    ('00.q2', 'WRONG', 'only the first row.', """
+import torch
+x = torch.arange(6.0, device=cfg.device).reshape(2, 3)
+arr = x.cpu().numpy()[0]
+"""),
+    ('00.q2', 'WRONG', 'a 1-tuple wrapping the array.', """
+import torch
+x = torch.arange(6.0, device=cfg.device).reshape(2, 3)
+arr = (x.cpu().numpy(),)
+"""),
+    ('00.q2', 'WRONG', 'values shifted by one (off-by-one "1-based" thinking).', """
+import torch
+x = torch.arange(6.0, device=cfg.device).reshape(2, 3)
+arr = x.cpu().numpy() + 1
+"""),
+    ('00.q2', 'WRONG', 'a boolean array (`[[False, True, True], [True, True, True]]`).', """
+import torch
+x = torch.arange(6.0, device=cfg.device).reshape(2, 3)
+arr = x.cpu().numpy().astype(bool)
+"""),
+    ('00.q2', 'WRONG', '(sneaky): on a CPU machine `arr` shares memory with `x`, and zeroing `', """
+import torch
+x = torch.arange(6.0, device=cfg.device).reshape(2, 3)
+arr = x.cpu().numpy(); x.mul_(0)
+"""),
+    ('00.q2', 'PASS', 'goes through a Python list and gives a float64 array with the same val', """
+import torch
+x = torch.arange(6.0, device=cfg.device).reshape(2, 3)
+import numpy as np
+arr = np.asarray(x.tolist())
+"""),
+    ('00.q2', 'PASS', 'a different but valid chain (`numpy(force=True)`, torch ≥ 1.13), float', """
+import torch
+x = torch.arange(6.0, device=cfg.device).reshape(2, 3)
+arr = x.detach().to("cpu", copy=True).numpy(force=True)
+"""),
+    ('01.q1', 'WRONG', 'training accuracy (about 1.0), not the honest test score.', """
+test_acc = clf.score(X_train, y_train)
+"""),
+    ('01.q1', 'WRONG', 'the uncalled bound method.', """
+test_acc = clf.score
+"""),
+    ('01.q1', 'WRONG', 'a percentage (about 96–97) instead of a fraction.', """
+test_acc = 100 * clf.score(X_test, y_test)
+"""),
+    ('01.q1', 'WRONG', 'the string `"96.9%"`.', """
+test_acc = f"{100 * clf.score(X_test, y_test):.1f}%"
+"""),
+    ('01.q1', 'WRONG', 'a boolean vector of per-image hits, not its mean.', """
+test_acc = clf.predict(X_test) == y_test
+"""),
+    ('01.q1', 'WRONG', 'the error rate (1 − accuracy).', """
+test_acc = (clf.predict(X_test) != y_test).mean()
+"""),
+    ('01.q1', 'WRONG', 'a count of correct images (about 523 of 540), not a fraction.', """
+test_acc = (clf.predict(X_test) == y_test).sum()
+"""),
+    ('01.q1', 'WRONG', 'trains a new model on the test set and scores it there (≈ 1.0).', """
+test_acc = LogisticRegression(max_iter=2000).fit(X_test, y_test).score(X_test, y_test)
+"""),
+    ('01.q1', 'WRONG', 'refits `clf` (in place!) on all the data, test images included, then s', """
+test_acc = clf.fit(X, y).score(X_test, y_test)
+"""),
+    ('01.q1', 'WRONG', '(sneaky, copied from the lesson): the lesson split uses `random_state=', """
+X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.3, random_state=0, stratify=y)
+test_acc = clf.score(X_test, y_test)
+"""),
+    ('01.q1', 'WRONG', 'balanced accuracy (mean per-class recall) is a different metric', """
+from sklearn.metrics import balanced_accuracy_score
+test_acc = balanced_accuracy_score(y_test, clf.predict(X_test))
+"""),
+    ('01.q1', 'WRONG', 'mean confidence, not accuracy.', """
+test_acc = clf.predict_proba(X_test).max(axis=1).mean()
+"""),
+    ('01.q1', 'WRONG', '"un-scales" the test pixels, so train and test preprocessing differ', """
+test_acc = clf.score(X_test * 16, y_test)
+"""),
+    ('01.q1', 'WRONG', 'rounded to one decimal (1.0).', """
+test_acc = round(clf.score(X_test, y_test), 1)
+"""),
+    ('01.q1', 'WRONG', 'averages train and test accuracy (close to the right value — tests the', """
+test_acc = (clf.score(X_train, y_train) + clf.score(X_test, y_test)) / 2
+"""),
+    ('01.q1', 'PASS', 'a different library call, same fraction.', """
+from sklearn.metrics import accuracy_score
+test_acc = accuracy_score(y_test, clf.predict(X_test))
+"""),
+    ('01.q1', 'PASS', 'computed by hand and stored as a NumPy float32 scalar', """
+test_acc = np.float32(np.mean(clf.predict(X_test) == y_test))
+"""),
+    ('01.q2', 'WRONG', 'assumes cluster ids are 0…k−1', '''
+def cluster_purity(clusters, labels):
+    """Fraction of points whose cluster's majority label equals their own label."""
+    hits = sum(np.bincount(labels[clusters == c]).max() for c in range(len(np.unique(clusters))))
+    return hits / len(labels)
+'''),
+    ('01.q2', 'WRONG', 'returns a count, not a fraction.', '''
+def cluster_purity(clusters, labels):
+    """Fraction of points whose cluster's majority label equals their own label."""
+    hits = sum(np.bincount(labels[clusters == c]).max() for c in np.unique(clusters))
+    return hits
+'''),
+    ('01.q2', 'WRONG', 'divides by the number of clusters instead of the number of points.', '''
+def cluster_purity(clusters, labels):
+    """Fraction of points whose cluster's majority label equals their own label."""
+    hits = sum(np.bincount(labels[clusters == c]).max() for c in np.unique(clusters))
+    return hits / len(np.unique(clusters))
+'''),
+    ('01.q2', 'WRONG', 'unweighted mean of per-cluster purities', '''
+def cluster_purity(clusters, labels):
+    """Fraction of points whose cluster's majority label equals their own label."""
+    hits = [np.bincount(labels[clusters == c]).max() / np.sum(clusters == c) for c in np.unique(clusters)]
+    return np.mean(hits)
+'''),
+    ('01.q2', 'WRONG', 'arguments swapped (majority cluster per label = inverse purity)', '''
+def cluster_purity(clusters, labels):
+    """Fraction of points whose cluster's majority label equals their own label."""
+    hits = sum(np.bincount(clusters[labels == c]).max() for c in np.unique(labels))
+    return hits / len(labels)
+'''),
+    ('01.q2', 'WRONG', 'assumes cluster id == label', '''
+def cluster_purity(clusters, labels):
+    """Fraction of points whose cluster's majority label equals their own label."""
+    hits = (clusters == labels)
+    return hits.mean()
+'''),
+    ('01.q2', 'WRONG', 'sums the majority *label values* (argmax) instead of their counts.', '''
+def cluster_purity(clusters, labels):
+    """Fraction of points whose cluster's majority label equals their own label."""
+    hits = sum(np.bincount(labels[clusters == c]).argmax() for c in np.unique(clusters))
+    return hits / len(labels)
+'''),
+    ('01.q2', 'WRONG', 'global majority label (fraction of the most common class) — ignores th', '''
+def cluster_purity(clusters, labels):
+    """Fraction of points whose cluster's majority label equals their own label."""
+    from collections import Counter
+    hits = Counter(labels).most_common(1)[0][1]
+    return hits / len(labels)
+'''),
+    ('01.q2', 'WRONG', 'off-by-one, skips the first cluster (treats it like a "noise" cluster)', '''
+def cluster_purity(clusters, labels):
+    """Fraction of points whose cluster's majority label equals their own label."""
+    hits = sum(np.bincount(labels[clusters == c]).max() for c in np.unique(clusters)[1:])
+    return hits / len(labels)
+'''),
+    ('01.q2', 'WRONG', 'a percentage.', '''
+def cluster_purity(clusters, labels):
+    """Fraction of points whose cluster's majority label equals their own label."""
+    hits = sum(np.bincount(labels[clusters == c]).max() for c in np.unique(clusters))
+    return 100 * hits / len(labels)
+'''),
+    ('01.q2', 'WRONG', "(side effect): right value, but shifts the caller's `clusters` array i", '''
+def cluster_purity(clusters, labels):
+    """Fraction of points whose cluster's majority label equals their own label."""
+    clusters -= clusters.min()
+    hits = sum(np.bincount(labels[clusters == c]).max() for c in np.unique(clusters))
+    return hits / len(labels)
+'''),
+    ('01.q2', 'WRONG', 'integer division → 0 (or 1 when perfectly pure).', '''
+def cluster_purity(clusters, labels):
+    """Fraction of points whose cluster's majority label equals their own label."""
+    hits = sum(np.bincount(labels[clusters == c]).max() for c in np.unique(clusters))
+    return hits // len(labels)
+'''),
+    ('01.q2', 'PASS', 'contingency table with pandas', '''
+def cluster_purity(clusters, labels):
+    """Fraction of points whose cluster's majority label equals their own label."""
+    import pandas as pd
+    hits = pd.crosstab(np.asarray(clusters), np.asarray(labels)).max(axis=1).sum()
+    return float(hits / len(labels))
+'''),
+    ('01.q2', 'PASS', 'pure Python (Counter over lists)', '''
+def cluster_purity(clusters, labels):
+    """Fraction of points whose cluster's majority label equals their own label."""
+    from collections import Counter
+    hits = sum(Counter(l for c2, l in zip(list(clusters), list(labels)) if c2 == c).most_common(1)[0][1]
+               for c in set(list(clusters)))
+    return hits / len(list(labels))
+'''),
+    ('01.q3', 'WRONG', 'ignores `done` (bootstraps from the terminal state).', '''
+def q_update(Q, state, action, reward, next_state, done, alpha, gamma):
+    """Return the updated Q-value of (state, action) after one step."""
+    target = reward + gamma * Q[next_state].max()
+    return Q[state, action] + alpha * (target - Q[state, action])
+'''),
+    ('01.q3', 'WRONG', "(copied from the lesson's GridWorld loop): still bootstraps when `done", '''
+def q_update(Q, state, action, reward, next_state, done, alpha, gamma):
+    """Return the updated Q-value of (state, action) after one step."""
+    target = reward if done and reward > 0 else reward + gamma * Q[next_state].max()
+    return Q[state, action] + alpha * (target - Q[state, action])
+'''),
+    ('01.q3', 'WRONG', '`done` logic inverted.', '''
+def q_update(Q, state, action, reward, next_state, done, alpha, gamma):
+    """Return the updated Q-value of (state, action) after one step."""
+    target = reward if not done else reward + gamma * Q[next_state].max()
+    return Q[state, action] + alpha * (target - Q[state, action])
+'''),
+    ('01.q3', 'WRONG', 'uses the same action in the next state (SARSA-like) instead of the max', '''
+def q_update(Q, state, action, reward, next_state, done, alpha, gamma):
+    """Return the updated Q-value of (state, action) after one step."""
+    target = reward if done else reward + gamma * Q[next_state, action]
+    return Q[state, action] + alpha * (target - Q[state, action])
+'''),
+    ('01.q3', 'WRONG', "max over the whole table, not over the next state's row.", '''
+def q_update(Q, state, action, reward, next_state, done, alpha, gamma):
+    """Return the updated Q-value of (state, action) after one step."""
+    target = reward if done else reward + gamma * Q.max()
+    return Q[state, action] + alpha * (target - Q[state, action])
+'''),
+    ('01.q3', 'WRONG', 'argmax (an action index) instead of max (a value).', '''
+def q_update(Q, state, action, reward, next_state, done, alpha, gamma):
+    """Return the updated Q-value of (state, action) after one step."""
+    target = reward if done else reward + gamma * Q[next_state].argmax()
+    return Q[state, action] + alpha * (target - Q[state, action])
+'''),
+    ('01.q3', 'WRONG', "max over the current state's row, not the next state's.", '''
+def q_update(Q, state, action, reward, next_state, done, alpha, gamma):
+    """Return the updated Q-value of (state, action) after one step."""
+    target = reward if done else reward + gamma * Q[state].max()
+    return Q[state, action] + alpha * (target - Q[state, action])
+'''),
+    ('01.q3', 'WRONG', 'returns the TD target (as if alpha = 1).', '''
+def q_update(Q, state, action, reward, next_state, done, alpha, gamma):
+    """Return the updated Q-value of (state, action) after one step."""
+    target = reward if done else reward + gamma * Q[next_state].max()
+    return target
+'''),
+    ('01.q3', 'WRONG', 'wrong sign (moves away from the target).', '''
+def q_update(Q, state, action, reward, next_state, done, alpha, gamma):
+    """Return the updated Q-value of (state, action) after one step."""
+    target = reward if done else reward + gamma * Q[next_state].max()
+    return Q[state, action] - alpha * (target - Q[state, action])
+'''),
+    ('01.q3', 'WRONG', 'forgets to subtract the current estimate.', '''
+def q_update(Q, state, action, reward, next_state, done, alpha, gamma):
+    """Return the updated Q-value of (state, action) after one step."""
+    target = reward if done else reward + gamma * Q[next_state].max()
+    return Q[state, action] + alpha * target
+'''),
+    ('01.q3', 'WRONG', 'alpha and gamma confused (gamma used as the step size).', '''
+def q_update(Q, state, action, reward, next_state, done, alpha, gamma):
+    """Return the updated Q-value of (state, action) after one step."""
+    target = reward if done else reward + gamma * Q[next_state].max()
+    return (1 - gamma) * Q[state, action] + gamma * target
+'''),
+    ('01.q3', 'WRONG', 'returns the whole (mutated) table instead of the new value.', '''
+def q_update(Q, state, action, reward, next_state, done, alpha, gamma):
+    """Return the updated Q-value of (state, action) after one step."""
+    target = reward if done else reward + gamma * Q[next_state].max()
+    Q[state, action] += alpha * (target - Q[state, action])
+    return Q
+'''),
+    ('01.q3', 'WRONG', 'mean over next actions (expected-SARSA with a uniform policy) instead ', '''
+def q_update(Q, state, action, reward, next_state, done, alpha, gamma):
+    """Return the updated Q-value of (state, action) after one step."""
+    target = reward if done else reward + gamma * Q[next_state].mean()
+    return Q[state, action] + alpha * (target - Q[state, action])
+'''),
+    ('01.q3', 'PASS', "in-place update as in the lesson's loop, returning the new value", '''
+def q_update(Q, state, action, reward, next_state, done, alpha, gamma):
+    """Return the updated Q-value of (state, action) after one step."""
+    target = reward if done else reward + gamma * Q[next_state].max()
+    Q[state, action] += alpha * (target - Q[state, action])
+    return Q[state, action]
+'''),
+    ('01.q3', 'PASS', 'the "mask" form and the convex-combination form of the same update (wo', '''
+def q_update(Q, state, action, reward, next_state, done, alpha, gamma):
+    """Return the updated Q-value of (state, action) after one step."""
+    target = reward + (1 - float(done)) * gamma * max(list(Q[next_state]))
+    return (1 - alpha) * Q[state, action] + alpha * target
+'''),
+    ('01.q4', 'WRONG', 'a score is a reward, not a label per input.', """
+robot_vacuum = "supervised"
+"""),
+    ('01.q4', 'WRONG', '.', """
+robot_vacuum = "unsupervised"
+"""),
+    ('01.q4', 'WRONG', '.', """
+robot_vacuum = "transfer"
+"""),
+    ('01.q4', 'WRONG', 'not one of the four allowed words (a lenient checker might accept', """
+robot_vacuum = "reinforcement learning"
+"""),
+    ('01.q4', 'WRONG', 'a list, not a string.', """
+robot_vacuum = ["reinforcement"]
+"""),
+    ('01.q4', 'WRONG', 'an index into the list of options instead of the word.', """
+robot_vacuum = 2
+"""),
+    ('01.q4', 'WRONG', 'misspelt', """
+robot_vacuum = "reinforcment"
+"""),
+    ('01.q4', 'WRONG', '(sneaky): hedges with two words', """
+robot_vacuum = "supervised reinforcement"
+"""),
+    ('01.q4', 'PASS', '(if the checker normalises): surrounding whitespace and capitalisation', """
+robot_vacuum = "  Reinforcement\\n"
+"""),
+    ('01.q4', 'PASS', 'a NumPy string scalar, equal to the Python string.', """
+import numpy as np
+robot_vacuum = np.str_("reinforcement")
+"""),
+    ('01.q5', 'WRONG', 'training only on the 50 labelled X-rays ignores the offered model.', """
+new_clinic = "supervised"
+"""),
+    ('01.q5', 'WRONG', '.', """
+new_clinic = "unsupervised"
+"""),
+    ('01.q5', 'WRONG', '.', """
+new_clinic = "reinforcement"
+"""),
+    ('01.q5', 'WRONG', 'not one of the four words.', """
+new_clinic = "fine-tuning"
+"""),
+    ('01.q5', 'WRONG', 'not one of the four words (a lenient checker may accept).', """
+new_clinic = "transfer learning"
+"""),
+    ('01.q5', 'WRONG', 'copies the previous answer ("reinforcement").', """
+new_clinic = robot_vacuum
+"""),
+    ('01.q5', 'WRONG', 'left empty with None', """
+new_clinic = None
+"""),
+    ('01.q5', 'WRONG', 'a tuple of two options (`"transfer" in answer` would wrongly pass).', """
+new_clinic = ("transfer", "supervised")
+"""),
+    ('01.q5', 'PASS', 'computed string, equal to "transfer".', """
+new_clinic = "TRANSFER".lower()
+"""),
+    ('01.q5', 'PASS', 'built from a list', """
+new_clinic = " ".join(["transfer"]).strip()
+"""),
+    ('02.q1', 'WRONG', 'a deterministic slice (the first k of each class), not random', '''
+def sample_few_shot(y, k, seed):
+    """Indices of k random examples of each class in y (stratified, without replacement, seeded)."""
+    rng = np.random.default_rng(seed)
+    picks = [np.flatnonzero(y == c)[:k] for c in np.unique(y)]
+    return np.concatenate(picks)
+'''),
+    ('02.q1', 'WRONG', 'with replacement: repeats are possible (and certain when k equals the ', '''
+def sample_few_shot(y, k, seed):
+    """Indices of k random examples of each class in y (stratified, without replacement, seeded)."""
+    rng = np.random.default_rng(seed)
+    picks = [rng.choice(np.flatnonzero(y == c), k, replace=True) for c in np.unique(y)]
+    return np.concatenate(picks)
+'''),
+    ('02.q1', 'WRONG', 'k examples in total, not k per class (not stratified).', '''
+def sample_few_shot(y, k, seed):
+    """Indices of k random examples of each class in y (stratified, without replacement, seeded)."""
+    rng = np.random.default_rng(seed)
+    picks = rng.choice(len(y), k, replace=False)
+    return picks
+'''),
+    ('02.q1', 'WRONG', 'the right total count but not stratified: some classes get more than k', '''
+def sample_few_shot(y, k, seed):
+    """Indices of k random examples of each class in y (stratified, without replacement, seeded)."""
+    rng = np.random.default_rng(seed)
+    picks = rng.choice(len(y), k * len(np.unique(y)), replace=False)
+    return picks
+'''),
+    ('02.q1', 'WRONG', 'assumes labels 0…C−1', '''
+def sample_few_shot(y, k, seed):
+    """Indices of k random examples of each class in y (stratified, without replacement, seeded)."""
+    rng = np.random.default_rng(seed)
+    picks = [rng.choice(np.flatnonzero(y == c), k, replace=False) for c in range(y.max() + 1)]
+    return np.concatenate(picks)
+'''),
+    ('02.q1', 'WRONG', 'samples label *values* (every entry equals c), not positions.', '''
+def sample_few_shot(y, k, seed):
+    """Indices of k random examples of each class in y (stratified, without replacement, seeded)."""
+    rng = np.random.default_rng(seed)
+    picks = [rng.choice(y[y == c], k, replace=False) for c in np.unique(y)]
+    return np.concatenate(picks)
+'''),
+    ('02.q1', 'WRONG', 'positions *within* each class (0…n_c−1), not positions in `y`.', '''
+def sample_few_shot(y, k, seed):
+    """Indices of k random examples of each class in y (stratified, without replacement, seeded)."""
+    rng = np.random.default_rng(seed)
+    picks = [rng.permutation(np.sum(y == c))[:k] for c in np.unique(y)]
+    return np.concatenate(picks)
+'''),
+    ('02.q1', 'WRONG', 'ignores the seed: different indices on every call.', '''
+def sample_few_shot(y, k, seed):
+    """Indices of k random examples of each class in y (stratified, without replacement, seeded)."""
+    rng = np.random.default_rng()
+    picks = [rng.choice(np.flatnonzero(y == c), k, replace=False) for c in np.unique(y)]
+    return np.concatenate(picks)
+'''),
+    ('02.q1', 'WRONG', 'hard-coded seed 0: reproducible, but every seed gives the same indices', '''
+def sample_few_shot(y, k, seed):
+    """Indices of k random examples of each class in y (stratified, without replacement, seeded)."""
+    rng = np.random.default_rng(0)
+    picks = [rng.choice(np.flatnonzero(y == c), k, replace=False) for c in np.unique(y)]
+    return np.concatenate(picks)
+'''),
+    ('02.q1', 'WRONG', 'off-by-one, k − 1 per class.', '''
+def sample_few_shot(y, k, seed):
+    """Indices of k random examples of each class in y (stratified, without replacement, seeded)."""
+    rng = np.random.default_rng(seed)
+    picks = [rng.choice(np.flatnonzero(y == c), k - 1, replace=False) for c in np.unique(y)]
+    return np.concatenate(picks)
+'''),
+    ('02.q1', 'WRONG', 'a dict class → indices instead of one flat array of positions.', '''
+def sample_few_shot(y, k, seed):
+    """Indices of k random examples of each class in y (stratified, without replacement, seeded)."""
+    rng = np.random.default_rng(seed)
+    picks = {c: rng.choice(np.flatnonzero(y == c), k, replace=False) for c in np.unique(y)}
+    return picks
+'''),
+    ('02.q1', 'WRONG', 'a boolean mask, not positions.', '''
+def sample_few_shot(y, k, seed):
+    """Indices of k random examples of each class in y (stratified, without replacement, seeded)."""
+    rng = np.random.default_rng(seed)
+    picks = np.concatenate([rng.choice(np.flatnonzero(y == c), k, replace=False) for c in np.unique(y)])
+    return np.isin(np.arange(len(y)), picks)
+'''),
+    ('02.q1', 'WRONG', "shuffles the caller's `y` in place (the positions now refer to the shu", '''
+def sample_few_shot(y, k, seed):
+    """Indices of k random examples of each class in y (stratified, without replacement, seeded)."""
+    rng = np.random.default_rng(seed)
+    rng.shuffle(y)
+    picks = [np.flatnonzero(y == c)[:k] for c in np.unique(y)]
+    return np.concatenate(picks)
+'''),
+    ('02.q1', 'WRONG', 'one-shot only (passes a check that only tries k = 1).', '''
+def sample_few_shot(y, k, seed):
+    """Indices of k random examples of each class in y (stratified, without replacement, seeded)."""
+    rng = np.random.default_rng(seed)
+    picks = [rng.choice(np.flatnonzero(y == c), min(k, 1), replace=False) for c in np.unique(y)]
+    return np.concatenate(picks)
+'''),
+    ('02.q1', 'PASS', 'the legacy `RandomState`, a permutation instead of `choice`, and a pla', '''
+def sample_few_shot(y, k, seed):
+    """Indices of k random examples of each class in y (stratified, without replacement, seeded)."""
+    rng = np.random.RandomState(seed)
+    y = np.asarray(y)
+    picks = [rng.permutation(np.flatnonzero(y == c))[:k].tolist() for c in np.unique(y)]
+    return sum(picks, [])
+'''),
+    ('02.q1', 'PASS', 'pandas `groupby().sample`, seeded through a Generator, returned sorted', '''
+def sample_few_shot(y, k, seed):
+    """Indices of k random examples of each class in y (stratified, without replacement, seeded)."""
+    import pandas as pd
+    rng = np.random.default_rng(seed)
+    picks = pd.Series(np.asarray(y)).groupby(np.asarray(y)).sample(n=k, random_state=rng).index
+    return np.sort(picks.to_numpy())
+'''),
+    ('02.q2', 'WRONG', '0-based epoch (off by one).', '''
+def epochs_to_reach(val_accs, target):
+    """First epoch (1-based) with accuracy >= target, or None."""
+    return next((i for i, a in enumerate(val_accs) if a >= target), None)
+'''),
+    ('02.q2', 'WRONG', 'strict `>`: misses an epoch that hits the target exactly.', '''
+def epochs_to_reach(val_accs, target):
+    """First epoch (1-based) with accuracy >= target, or None."""
+    return next((i + 1 for i, a in enumerate(val_accs) if a > target), None)
+'''),
+    ('02.q2', 'WRONG', 'returns 1 when no epoch reaches the target (argmax of all-False is 0).', '''
+def epochs_to_reach(val_accs, target):
+    """First epoch (1-based) with accuracy >= target, or None."""
+    return int(np.argmax(np.asarray(val_accs) >= target)) + 1
+'''),
+    ('02.q2', 'WRONG', 'the best epoch, not the first to reach the target.', '''
+def epochs_to_reach(val_accs, target):
+    """First epoch (1-based) with accuracy >= target, or None."""
+    return int(np.argmax(val_accs)) + 1
+'''),
+    ('02.q2', 'WRONG', '−1 instead of None when never reached.', '''
+def epochs_to_reach(val_accs, target):
+    """First epoch (1-based) with accuracy >= target, or None."""
+    return next((i + 1 for i, a in enumerate(val_accs) if a >= target), -1)
+'''),
+    ('02.q2', 'WRONG', 'the last epoch instead of None when never reached.', '''
+def epochs_to_reach(val_accs, target):
+    """First epoch (1-based) with accuracy >= target, or None."""
+    return next((i + 1 for i, a in enumerate(val_accs) if a >= target), len(val_accs))
+'''),
+    ('02.q2', 'WRONG', 'returns the accuracy, not the epoch.', '''
+def epochs_to_reach(val_accs, target):
+    """First epoch (1-based) with accuracy >= target, or None."""
+    return next((a for a in val_accs if a >= target), None)
+'''),
+    ('02.q2', 'WRONG', 'counts how many epochs reached the target.', '''
+def epochs_to_reach(val_accs, target):
+    """First epoch (1-based) with accuracy >= target, or None."""
+    return sum(a >= target for a in val_accs) or None
+'''),
+    ('02.q2', 'WRONG', 'the last epoch at or above the target (right only for monotone curves)', '''
+def epochs_to_reach(val_accs, target):
+    """First epoch (1-based) with accuracy >= target, or None."""
+    hits = [i + 1 for i, a in enumerate(val_accs) if a >= target]
+    return hits[-1] if hits else None
+'''),
+    ('02.q2', 'WRONG', "sorts the caller's list in place (destroys the epoch order and mutates", '''
+def epochs_to_reach(val_accs, target):
+    """First epoch (1-based) with accuracy >= target, or None."""
+    val_accs.sort()
+    return next((i + 1 for i, a in enumerate(val_accs) if a >= target), None)
+'''),
+    ('02.q2', 'WRONG', 'False instead of None (`False == 0`, and `is None` is False).', '''
+def epochs_to_reach(val_accs, target):
+    """First epoch (1-based) with accuracy >= target, or None."""
+    return next((i + 1 for i, a in enumerate(val_accs) if a >= target), False)
+'''),
+    ('02.q2', 'WRONG', 'compares percentages with a fractional target (almost always epoch 1).', '''
+def epochs_to_reach(val_accs, target):
+    """First epoch (1-based) with accuracy >= target, or None."""
+    return next((i + 1 for i, a in enumerate(val_accs) if 100 * a >= target), None)
+'''),
+    ('02.q2', 'WRONG', 'a one-element list `[3]` instead of `3`.', '''
+def epochs_to_reach(val_accs, target):
+    """First epoch (1-based) with accuracy >= target, or None."""
+    return [i + 1 for i, a in enumerate(val_accs) if a >= target][:1] or None
+'''),
+    ('02.q2', 'PASS', 'an explicit loop with `enumerate(start=1)`', '''
+def epochs_to_reach(val_accs, target):
+    """First epoch (1-based) with accuracy >= target, or None."""
+    for epoch, acc in enumerate(val_accs, start=1):
+        if acc >= target:
+            return epoch
+    return None
+'''),
+    ('02.q2', 'PASS', 'returns a `numpy.int64`', '''
+def epochs_to_reach(val_accs, target):
+    """First epoch (1-based) with accuracy >= target, or None."""
+    hit = np.flatnonzero(np.asarray(list(val_accs), dtype=float) >= target)
+    return hit[0] + 1 if hit.size else None
+'''),
+    ('02.q3', 'WRONG', 'reports the validation accuracy (the set that chose C), not the test a', """
+probe = train.linear_probe(features[train_idx], faces.y[train_idx], features[val_idx], faces.y[val_idx])
+probe_acc = probe.score(features[val_idx], faces.y[val_idx])
+print(f"probe test accuracy with 4 labelled images: {probe_acc}")
+"""),
+    ('02.q3', 'WRONG', 'chooses C on the test set (optimistic).', """
+probe = train.linear_probe(features[train_idx], faces.y[train_idx], features[test_idx], faces.y[test_idx])
+probe_acc = probe.score(features[test_idx], faces.y[test_idx])
+print(f"probe test accuracy with 4 labelled images: {probe_acc}")
+"""),
+    ('02.q3', 'WRONG', '(sneaky): the C grid searched by hand on test accuracy', """
+best = max((0.1, 1.0, 10.0), key=lambda C: train.linear_probe(features[train_idx], faces.y[train_idx], Cs=(C,)).score(features[test_idx], faces.y[test_idx]))
+probe = train.linear_probe(features[train_idx], faces.y[train_idx], Cs=(best,))
+probe_acc = probe.score(features[test_idx], faces.y[test_idx])
+print(f"probe test accuracy with 4 labelled images: {probe_acc}")
+"""),
+    ('02.q3', 'WRONG', 'trains on all 200 images, test included.', """
+probe = train.linear_probe(features, faces.y)
+probe_acc = probe.score(features[test_idx], faces.y[test_idx])
+print(f"probe test accuracy with 4 labelled images: {probe_acc}")
+"""),
+    ('02.q3', 'WRONG', 'trains on train + validation (24 images instead of 4) and still picks ', """
+trval = np.concatenate([train_idx, val_idx])
+probe = train.linear_probe(features[trval], faces.y[trval], features[val_idx], faces.y[val_idx])
+probe_acc = probe.score(features[test_idx], faces.y[test_idx])
+print(f"probe test accuracy with 4 labelled images: {probe_acc}")
+"""),
+    ('02.q3', 'WRONG', 'skips validation: C is not chosen (default), contrary to the question.', """
+probe = train.linear_probe(features[train_idx], faces.y[train_idx])
+probe_acc = probe.score(features[test_idx], faces.y[test_idx])
+print(f"probe test accuracy with 4 labelled images: {probe_acc}")
+"""),
+    ('02.q3', 'WRONG', 'trains on the test set.', """
+probe = train.linear_probe(features[test_idx], faces.y[test_idx], features[val_idx], faces.y[val_idx])
+probe_acc = probe.score(features[test_idx], faces.y[test_idx])
+print(f"probe test accuracy with 4 labelled images: {probe_acc}")
+"""),
+    ('02.q3', 'WRONG', 'training accuracy (1.0).', """
+probe = train.linear_probe(features[train_idx], faces.y[train_idx], features[val_idx], faces.y[val_idx])
+probe_acc = probe.score(features[train_idx], faces.y[train_idx])
+print(f"probe test accuracy with 4 labelled images: {probe_acc}")
+"""),
+    ('02.q3', 'WRONG', 'the uncalled method.', """
+probe = train.linear_probe(features[train_idx], faces.y[train_idx], features[val_idx], faces.y[val_idx])
+probe_acc = probe.score
+print(f"probe test accuracy with 4 labelled images: {probe_acc}")
+"""),
+    ('02.q3', 'WRONG', 'a percentage.', """
+probe = train.linear_probe(features[train_idx], faces.y[train_idx], features[val_idx], faces.y[val_idx])
+probe_acc = 100 * probe.score(features[test_idx], faces.y[test_idx])
+print(f"probe test accuracy with 4 labelled images: {probe_acc}")
+"""),
+    ('02.q3', 'WRONG', 'the string "87.0%".', """
+probe = train.linear_probe(features[train_idx], faces.y[train_idx], features[val_idx], faces.y[val_idx])
+probe_acc = f"{probe.score(features[test_idx], faces.y[test_idx]):.1%}"
+print(f"probe test accuracy with 4 labelled images: {probe_acc}")
+"""),
+    ('02.q3', 'WRONG', 'a probe on raw pixels, not the frozen ImageNet features (an honest sco', """
+flat = faces.X.flatten(1)
+probe = train.linear_probe(flat[train_idx], faces.y[train_idx], flat[val_idx], faces.y[val_idx])
+probe_acc = probe.score(flat[test_idx], faces.y[test_idx])
+print(f"probe test accuracy with 4 labelled images: {probe_acc}")
+"""),
+    ('02.q3', 'WRONG', "a boolean vector, not a fraction (assumes the probe has sklearn's `pre", """
+probe = train.linear_probe(features[train_idx], faces.y[train_idx], features[val_idx], faces.y[val_idx])
+probe_acc = (probe.predict(features[test_idx]) == np.asarray(faces.y[test_idx]))
+print(f"probe test accuracy with 4 labelled images: {probe_acc}")
+"""),
+    ('02.q3', 'WRONG', 'test error, not accuracy.', """
+probe = train.linear_probe(features[train_idx], faces.y[train_idx], features[val_idx], faces.y[val_idx])
+probe_acc = 1 - probe.score(features[test_idx], faces.y[test_idx])
+print(f"probe test accuracy with 4 labelled images: {probe_acc}")
+"""),
+    ('02.q3', 'PASS', 'the same number through `predict` + `accuracy_score` (assuming the pro', """
+from sklearn.metrics import accuracy_score
+probe = train.linear_probe(features[train_idx], faces.y[train_idx], features[val_idx], faces.y[val_idx])
+probe_acc = accuracy_score(np.asarray(faces.y[test_idx]), probe.predict(features[test_idx]))
+print(f"probe test accuracy with 4 labelled images: {probe_acc}")
+"""),
+    ('02.q3', 'PASS', 'NumPy copies indexed with Python lists', """
+F = features.numpy() if hasattr(features, "numpy") else np.asarray(features)
+Y = np.asarray(faces.y)
+probe = train.linear_probe(F[list(train_idx)], Y[list(train_idx)], F[list(val_idx)], Y[list(val_idx)])
+probe_acc = float(probe.score(F[list(test_idx)], Y[list(test_idx)]))
+print(f"probe test accuracy with 4 labelled images: {probe_acc}")
+"""),
+    ('02.q4', 'WRONG', 'the gap shrinks with more labels (lesson: within 3 points at k = 40).', """
+many_labels = "a"
+"""),
+    ('02.q4', 'WRONG', 'reversed — transfer wins when labels are scarce.', """
+many_labels = "c"
+"""),
+    ('02.q4', 'WRONG', 'transfer changed the few-label accuracy a lot.', """
+many_labels = "d"
+"""),
+    ('02.q4', 'WRONG', 'includes the parenthesis (a lenient checker might strip it', """
+many_labels = "b)"
+"""),
+    ('02.q4', 'WRONG', 'a list.', """
+many_labels = ["b"]
+"""),
+    ('02.q4', 'WRONG', "the option's index.", """
+many_labels = 1
+"""),
+    ('02.q4', 'WRONG', 'the full sentence, not the letter.', """
+many_labels = "b) The advantage of transfer shrinks as labels grow; with enough labels, training from scratch can match it."
+"""),
+    ('02.q4', 'WRONG', '(sneaky): two letters', """
+many_labels = "bd"
+"""),
+    ('02.q4', 'PASS', 'computed, exactly "b".', """
+many_labels = chr(ord("a") + 1)
+"""),
+    ('02.q4', 'PASS', 'normalised from a capital with spaces', """
+many_labels = " B ".strip().lower()
+"""),
+    ('03.q1', 'WRONG', 'averages over channels → shape (N, H, W).', '''
+def global_average_pool(fmap):
+    """(N, C, H, W) feature maps → (N, C) feature vectors."""
+    return fmap.mean(dim=1)
+'''),
+    ('03.q1', 'WRONG', 'averages over W only → (N, C, H).', '''
+def global_average_pool(fmap):
+    """(N, C, H, W) feature maps → (N, C) feature vectors."""
+    return fmap.mean(dim=-1)
+'''),
+    ('03.q1', 'WRONG', 'global *max* pooling', '''
+def global_average_pool(fmap):
+    """(N, C, H, W) feature maps → (N, C) feature vectors."""
+    return fmap.amax(dim=(2, 3))
+'''),
+    ('03.q1', 'WRONG', 'sum, not mean (off by a factor H·W', '''
+def global_average_pool(fmap):
+    """(N, C, H, W) feature maps → (N, C) feature vectors."""
+    return fmap.sum(dim=(2, 3))
+'''),
+    ('03.q1', 'WRONG', 'divides by H² — only right for square maps (a checker must try H ≠ W).', '''
+def global_average_pool(fmap):
+    """(N, C, H, W) feature maps → (N, C) feature vectors."""
+    return fmap.sum(dim=(2, 3)) / (fmap.shape[2] * fmap.shape[2])
+'''),
+    ('03.q1', 'WRONG', 'right values but shape (N, C, 1, 1), not (N, C).', '''
+def global_average_pool(fmap):
+    """(N, C, H, W) feature maps → (N, C) feature vectors."""
+    return torch.nn.functional.adaptive_avg_pool2d(fmap, 1)
+'''),
+    ('03.q1', 'WRONG', 'the extra `squeeze()` collapses N = 1 (or C = 1) → shape (C,) or (N,)', '''
+def global_average_pool(fmap):
+    """(N, C, H, W) feature maps → (N, C) feature vectors."""
+    return fmap.mean(dim=(2, 3)).squeeze()
+'''),
+    ('03.q1', 'WRONG', 'flattens to (N, C·H·W) instead of pooling.', '''
+def global_average_pool(fmap):
+    """(N, C, H, W) feature maps → (N, C) feature vectors."""
+    return fmap.flatten(1)
+'''),
+    ('03.q1', 'WRONG', 'one scalar for the whole batch.', '''
+def global_average_pool(fmap):
+    """(N, C, H, W) feature maps → (N, C) feature vectors."""
+    return fmap.mean()
+'''),
+    ('03.q1', 'WRONG', 'also averages over the batch → shape (C,).', '''
+def global_average_pool(fmap):
+    """(N, C, H, W) feature maps → (N, C) feature vectors."""
+    return fmap.mean(dim=(0, 2, 3))
+'''),
+    ('03.q1', 'WRONG', 'channels-last thinking (NHWC): averages C and H → (N, W)', '''
+def global_average_pool(fmap):
+    """(N, C, H, W) feature maps → (N, C) feature vectors."""
+    return fmap.mean(dim=(1, 2))
+'''),
+    ('03.q1', 'WRONG', 'a NumPy array instead of a torch tensor (and detached from the graph, ', '''
+def global_average_pool(fmap):
+    """(N, C, H, W) feature maps → (N, C) feature vectors."""
+    return fmap.mean(dim=(2, 3)).detach().cpu().numpy()
+'''),
+    ('03.q1', 'WRONG', "(side effect): right values, but divides the caller's feature map in p", '''
+def global_average_pool(fmap):
+    """(N, C, H, W) feature maps → (N, C) feature vectors."""
+    fmap /= fmap.shape[2] * fmap.shape[3]
+    return fmap.sum(dim=(2, 3))
+'''),
+    ('03.q1', 'WRONG', 'takes the centre pixel, not the average (right for constant maps only)', '''
+def global_average_pool(fmap):
+    """(N, C, H, W) feature maps → (N, C) feature vectors."""
+    return fmap[:, :, fmap.shape[2] // 2, fmap.shape[3] // 2]
+'''),
+    ('03.q1', 'PASS', "the library's pooling, flattened to (N, C).", '''
+def global_average_pool(fmap):
+    """(N, C, H, W) feature maps → (N, C) feature vectors."""
+    return torch.nn.functional.adaptive_avg_pool2d(fmap, 1).flatten(1)
+'''),
+    ('03.q1', 'PASS', 'einsum sum divided by H·W (float32 rounding differs slightly from `mea', '''
+def global_average_pool(fmap):
+    """(N, C, H, W) feature maps → (N, C) feature vectors."""
+    return torch.einsum("nchw->nc", fmap) / (fmap.shape[-1] * fmap.shape[-2])
+'''),
+    ('03.q3', 'WRONG', 'the last layer is too ImageNet-specific for textures (the lesson asser', """
+best_depth = "last"
+"""),
+    ('03.q3', 'WRONG', '.', """
+best_depth = "early"
+"""),
+    ('03.q3', 'WRONG', 'a layer name, not one of the three words.', """
+best_depth = "block 5"
+"""),
+    ('03.q3', 'WRONG', 'a block number.', """
+best_depth = 5
+"""),
+    ('03.q3', 'WRONG', 'not one of the options.', """
+best_depth = "mid"
+"""),
+    ('03.q3', 'WRONG', 'a list.', """
+best_depth = ["middle"]
+"""),
+    ('03.q3', 'WRONG', '(sneaky): hedged', """
+best_depth = "middle or last"
+"""),
+    ('03.q3', 'PASS', 'computed, exactly "middle".', """
+best_depth = "MIDDLE".lower()
+"""),
+    ('03.q3', 'PASS', 'picked from a tuple of the options', """
+best_depth = ("early", "middle", "last")[1]
+"""),
+    ('04.q1', 'WRONG', 'head first (reversed order): `[1e-2, 1e-3, 1e-4, 1e-5]`.', '''
+def layer_learning_rates(head_lr, num_blocks, mult):
+    """Learning rates for [block 1, ..., block num_blocks, head]."""
+    return [head_lr / mult ** i for i in range(num_blocks + 1)]
+'''),
+    ('04.q1', 'WRONG', 'off-by-one: num_blocks rates, the head is missing.', '''
+def layer_learning_rates(head_lr, num_blocks, mult):
+    """Learning rates for [block 1, ..., block num_blocks, head]."""
+    return [head_lr / mult ** (num_blocks - i) for i in range(num_blocks)]
+'''),
+    ('04.q1', 'WRONG', 'exponent off by one: every rate `mult` times too small (head gets head', '''
+def layer_learning_rates(head_lr, num_blocks, mult):
+    """Learning rates for [block 1, ..., block num_blocks, head]."""
+    return [head_lr / mult ** (num_blocks - i + 1) for i in range(num_blocks + 1)]
+'''),
+    ('04.q1', 'WRONG', 'wrong sign of the exponent: lower blocks get *larger* rates.', '''
+def layer_learning_rates(head_lr, num_blocks, mult):
+    """Learning rates for [block 1, ..., block num_blocks, head]."""
+    return [head_lr * mult ** (num_blocks - i) for i in range(num_blocks + 1)]
+'''),
+    ('04.q1', 'WRONG', 'hard-codes 10 instead of `mult` (passes the worked example only).', '''
+def layer_learning_rates(head_lr, num_blocks, mult):
+    """Learning rates for [block 1, ..., block num_blocks, head]."""
+    return [head_lr / 10 ** (num_blocks - i) for i in range(num_blocks + 1)]
+'''),
+    ('04.q1', 'WRONG', 'hard-coded example.', '''
+def layer_learning_rates(head_lr, num_blocks, mult):
+    """Learning rates for [block 1, ..., block num_blocks, head]."""
+    return [1e-5, 1e-4, 1e-3, 1e-2]
+'''),
+    ('04.q1', 'WRONG', 'divides by mult·depth (linear), not mult^depth: `[1e-2/30, 1e-2/20, 1e', '''
+def layer_learning_rates(head_lr, num_blocks, mult):
+    """Learning rates for [block 1, ..., block num_blocks, head]."""
+    return [head_lr / (mult * (num_blocks - i)) if i < num_blocks else head_lr for i in range(num_blocks + 1)]
+'''),
+    ('04.q1', 'WRONG', 'floor division: all blocks 0.0.', '''
+def layer_learning_rates(head_lr, num_blocks, mult):
+    """Learning rates for [block 1, ..., block num_blocks, head]."""
+    return [head_lr // mult ** (num_blocks - i) for i in range(num_blocks + 1)]
+'''),
+    ('04.q1', 'WRONG', 'a dict, not a list in network order.', '''
+def layer_learning_rates(head_lr, num_blocks, mult):
+    """Learning rates for [block 1, ..., block num_blocks, head]."""
+    return {f"block {i + 1}": head_lr / mult ** (num_blocks - i) for i in range(num_blocks)} | {"head": head_lr}
+'''),
+    ('04.q1', 'WRONG', 'exponent hard-codes 3 blocks', '''
+def layer_learning_rates(head_lr, num_blocks, mult):
+    """Learning rates for [block 1, ..., block num_blocks, head]."""
+    return [head_lr / mult ** (3 - i) for i in range(num_blocks + 1)]
+'''),
+    ('04.q1', 'WRONG', 'arithmetic instead of geometric steps (can go negative).', '''
+def layer_learning_rates(head_lr, num_blocks, mult):
+    """Learning rates for [block 1, ..., block num_blocks, head]."""
+    return [head_lr - (num_blocks - i) * head_lr / mult for i in range(num_blocks + 1)]
+'''),
+    ('04.q1', 'WRONG', 'strings like `"1e-05"`.', '''
+def layer_learning_rates(head_lr, num_blocks, mult):
+    """Learning rates for [block 1, ..., block num_blocks, head]."""
+    return [f"{head_lr / mult ** (num_blocks - i):g}" for i in range(num_blocks + 1)]
+'''),
+    ('04.q1', 'PASS', '`np.geomspace` gives the same geometric sequence (up to float rounding', '''
+def layer_learning_rates(head_lr, num_blocks, mult):
+    """Learning rates for [block 1, ..., block num_blocks, head]."""
+    import numpy as np
+    return np.geomspace(head_lr / mult ** num_blocks, head_lr, num_blocks + 1).tolist()
+'''),
+    ('04.q1', 'PASS', 'built head-first by repeated division, then reversed in place (repeate', '''
+def layer_learning_rates(head_lr, num_blocks, mult):
+    """Learning rates for [block 1, ..., block num_blocks, head]."""
+    rates = [head_lr]
+    for _ in range(num_blocks):
+        rates.append(rates[-1] / mult)
+    rates.reverse()
+    return rates
+'''),
+    ('04.q3', 'WRONG', 'conv weights have no gradient.', """
+bn_pitfall = "a"
+"""),
+    ('04.q3', 'WRONG', 'the hurried "it was frozen".', """
+bn_pitfall = "c"
+"""),
+    ('04.q3', 'WRONG', '.', """
+bn_pitfall = "d"
+"""),
+    ('04.q3', 'WRONG', 'two options (a substring test for "b" would wrongly accept it).', """
+bn_pitfall = "a and b"
+"""),
+    ('04.q3', 'WRONG', 'a list.', """
+bn_pitfall = ["b"]
+"""),
+    ('04.q3', 'WRONG', "the option's index.", """
+bn_pitfall = 1
+"""),
+    ('04.q3', 'WRONG', "the option's text instead of its letter.", """
+bn_pitfall = "the BatchNorm running means and variances"
+"""),
+    ('04.q3', 'PASS', 'computed, exactly "b".', """
+bn_pitfall = "abcd"[1]
+"""),
+    ('04.q3', 'PASS', 'lower-cased capital, exactly "b".', """
+bn_pitfall = "B".lower()
+"""),
+    ('04.q4', 'WRONG', 'no square root (ratio of squared norms).', '''
+def relative_change(before, after):
+    """‖after − before‖ / ‖before‖ over all tensors together."""
+    change = sum(((after[k] - before[k]) ** 2).sum() for k in before)
+    size = sum((before[k] ** 2).sum() for k in before)
+    return float(change / size)
+'''),
+    ('04.q4', 'WRONG', 'unweighted mean of per-tensor relative changes, not one vector (equal ', '''
+def relative_change(before, after):
+    """‖after − before‖ / ‖before‖ over all tensors together."""
+    change = [float((after[k] - before[k]).norm() / before[k].norm()) for k in before]
+    size = len(change)
+    return sum(change) / size
+'''),
+    ('04.q4', 'WRONG', 'sum of per-tensor norms (triangle-inequality version), not the norm of', '''
+def relative_change(before, after):
+    """‖after − before‖ / ‖before‖ over all tensors together."""
+    change = sum(float((after[k] - before[k]).norm()) for k in before)
+    size = sum(float(before[k].norm()) for k in before)
+    return change / size
+'''),
+    ('04.q4', 'WRONG', 'divides by ‖after‖ instead of ‖before‖.', '''
+def relative_change(before, after):
+    """‖after − before‖ / ‖before‖ over all tensors together."""
+    change = sum(((after[k] - before[k]) ** 2).sum() for k in before)
+    size = sum((after[k] ** 2).sum() for k in before)
+    return float((change / size) ** 0.5)
+'''),
+    ('04.q4', 'WRONG', '(‖after‖ − ‖before‖)/‖before‖ — change of the norm, not norm of the ch', '''
+def relative_change(before, after):
+    """‖after − before‖ / ‖before‖ over all tensors together."""
+    change = sum((after[k] ** 2).sum() for k in before) ** 0.5 - sum((before[k] ** 2).sum() for k in before) ** 0.5
+    size = sum((before[k] ** 2).sum() for k in before) ** 0.5
+    return float(change / size)
+'''),
+    ('04.q4', 'WRONG', 'pairs tensors by dict order, not by key: wrong when `after` lists the ', '''
+def relative_change(before, after):
+    """‖after − before‖ / ‖before‖ over all tensors together."""
+    change = sum(((a - b) ** 2).sum() for a, b in zip(after.values(), before.values()))
+    size = sum((b ** 2).sum() for b in before.values())
+    return float((change / size) ** 0.5)
+'''),
+    ('04.q4', 'WRONG', 'L1 norms instead of L2.', '''
+def relative_change(before, after):
+    """‖after − before‖ / ‖before‖ over all tensors together."""
+    change = sum((after[k] - before[k]).abs().sum() for k in before)
+    size = sum(before[k].abs().sum() for k in before)
+    return float(change / size)
+'''),
+    ('04.q4', 'WRONG', 'per-tensor means reweight tensors by 1/size (right only when all tenso', '''
+def relative_change(before, after):
+    """‖after − before‖ / ‖before‖ over all tensors together."""
+    change = sum(((after[k] - before[k]) ** 2).mean() for k in before)
+    size = sum((before[k] ** 2).mean() for k in before)
+    return float((change / size) ** 0.5)
+'''),
+    ('04.q4', 'WRONG', 'returns a 0-d torch tensor, not a float.', '''
+def relative_change(before, after):
+    """‖after − before‖ / ‖before‖ over all tensors together."""
+    change = sum(((after[k] - before[k]) ** 2).sum() for k in before)
+    size = sum((before[k] ** 2).sum() for k in before)
+    return (change / size) ** 0.5
+'''),
+    ('04.q4', 'WRONG', "(side effect): right value, but overwrites the caller's `after` tensor", '''
+def relative_change(before, after):
+    """‖after − before‖ / ‖before‖ over all tensors together."""
+    for k in before:
+        after[k].sub_(before[k])
+    change = sum((after[k] ** 2).sum() for k in before)
+    size = sum((before[k] ** 2).sum() for k in before)
+    return float((change / size) ** 0.5)
+'''),
+    ('04.q4', 'WRONG', 'a percentage.', '''
+def relative_change(before, after):
+    """‖after − before‖ / ‖before‖ over all tensors together."""
+    change = sum(((after[k] - before[k]) ** 2).sum() for k in before)
+    size = sum((before[k] ** 2).sum() for k in before)
+    return 100 * float((change / size) ** 0.5)
+'''),
+    ('04.q4', 'WRONG', 'only the first tensor (a checker with a single-key dict would not noti', '''
+def relative_change(before, after):
+    """‖after − before‖ / ‖before‖ over all tensors together."""
+    k = next(iter(before))
+    change = (after[k] - before[k]).norm()
+    size = before[k].norm()
+    return float(change / size)
+'''),
+    ('04.q4', 'PASS', 'concatenates everything into one float64 vector and uses `vector_norm`', '''
+def relative_change(before, after):
+    """‖after − before‖ / ‖before‖ over all tensors together."""
+    import torch
+    change = torch.linalg.vector_norm(torch.cat([(after[k] - before[k]).double().flatten() for k in before]))
+    size = torch.linalg.vector_norm(torch.cat([before[k].double().flatten() for k in before]))
+    return (change / size).item()
+'''),
+    ('04.q4', 'PASS', 'NumPy float64 sums, keys iterated in sorted order (order does not matt', '''
+def relative_change(before, after):
+    """‖after − before‖ / ‖before‖ over all tensors together."""
+    import math
+    import numpy as np
+    change = sum(float(np.sum((np.asarray(after[k].detach().cpu(), dtype=np.float64) - np.asarray(before[k].detach().cpu(), dtype=np.float64)) ** 2)) for k in sorted(before))
+    size = sum(float(np.sum(np.asarray(before[k].detach().cpu(), dtype=np.float64) ** 2)) for k in sorted(before))
+    return math.sqrt(change) / math.sqrt(size)
+'''),
+    ('04.q5', 'WRONG', 'chosen by the best *test* accuracy.', """
+chosen_lr = 1e-2
+"""),
+    ('04.q5', 'WRONG', '.', """
+chosen_lr = 1e-4
+"""),
+    ('04.q5', 'WRONG', 'the test accuracy to report, not the learning rate.', """
+chosen_lr = 0.82
+"""),
+    ('04.q5', 'WRONG', 'a tuple (rate, test accuracy) instead of the number.', """
+chosen_lr = (1e-3, 0.82)
+"""),
+    ('04.q5', 'WRONG', 'a string.', """
+chosen_lr = "1e-3"
+"""),
+    ('04.q5', 'WRONG', 'the log10 of the rate.', """
+chosen_lr = -3
+"""),
+    ('04.q5', 'WRONG', 'the row index (0-based) of the best validation accuracy.', """
+chosen_lr = 1
+"""),
+    ('04.q5', 'WRONG', '"chosen" by the alphabetically last name ("1e-4", a string).', """
+chosen_lr = max(["1e-4", "1e-3", "1e-2"])
+"""),
+    ('04.q5', 'PASS', 'computed from a dict of validation accuracies', """
+val = {1e-4: 0.80, 1e-3: 0.87, 1e-2: 0.84}
+chosen_lr = max(val, key=val.get)
+"""),
+    ('04.q5', 'PASS', 'a float32 NumPy scalar (≈ 1.00000005e-3)', """
+import numpy as np
+chosen_lr = np.float32(10 ** -3)
+"""),
+    ('05.q1', 'WRONG', '`torch.cov` treats rows as variables: this is the n × n covariance of ', '''
+def coral_loss(f_source, f_target):
+    """Deep CORAL: ‖cov(source) − cov(target)‖²_F / (4 d²)."""
+    d = f_source.shape[1]
+    return ((torch.cov(f_source) - torch.cov(f_target)) ** 2).sum() / (4 * d * d)
+'''),
+    ('05.q1', 'WRONG', '`d` taken from the batch size (axis 0), not the feature width.', '''
+def coral_loss(f_source, f_target):
+    """Deep CORAL: ‖cov(source) − cov(target)‖²_F / (4 d²)."""
+    d = f_source.shape[0]
+    return ((torch.cov(f_source.T) - torch.cov(f_target.T)) ** 2).sum() / (4 * d * d)
+'''),
+    ('05.q1', 'WRONG', 'forgets the 1/(4d²) normalisation.', '''
+def coral_loss(f_source, f_target):
+    """Deep CORAL: ‖cov(source) − cov(target)‖²_F / (4 d²)."""
+    d = f_source.shape[1]
+    return ((torch.cov(f_source.T) - torch.cov(f_target.T)) ** 2).sum()
+'''),
+    ('05.q1', 'WRONG', 'divides by 4d instead of 4d².', '''
+def coral_loss(f_source, f_target):
+    """Deep CORAL: ‖cov(source) − cov(target)‖²_F / (4 d²)."""
+    d = f_source.shape[1]
+    return ((torch.cov(f_source.T) - torch.cov(f_target.T)) ** 2).sum() / (4 * d)
+'''),
+    ('05.q1', 'WRONG', 'the Frobenius norm, not its square.', '''
+def coral_loss(f_source, f_target):
+    """Deep CORAL: ‖cov(source) − cov(target)‖²_F / (4 d²)."""
+    d = f_source.shape[1]
+    return torch.linalg.matrix_norm(torch.cov(f_source.T) - torch.cov(f_target.T)) / (4 * d * d)
+'''),
+    ('05.q1', 'WRONG', 'biased covariances (divide by n, not n − 1)', '''
+def coral_loss(f_source, f_target):
+    """Deep CORAL: ‖cov(source) − cov(target)‖²_F / (4 d²)."""
+    d = f_source.shape[1]
+    return ((torch.cov(f_source.T, correction=0) - torch.cov(f_target.T, correction=0)) ** 2).sum() / (4 * d * d)
+'''),
+    ('05.q1', 'WRONG', 'uncentred second moments (forgets to subtract the mean)', '''
+def coral_loss(f_source, f_target):
+    """Deep CORAL: ‖cov(source) − cov(target)‖²_F / (4 d²)."""
+    d = f_source.shape[1]
+    second = lambda f: f.T @ f / (f.shape[0] - 1)
+    return ((second(f_source) - second(f_target)) ** 2).sum() / (4 * d * d)
+'''),
+    ('05.q1', 'WRONG', 'compares means, not covariances.', '''
+def coral_loss(f_source, f_target):
+    """Deep CORAL: ‖cov(source) − cov(target)‖²_F / (4 d²)."""
+    d = f_source.shape[1]
+    return ((f_source.mean(0) - f_target.mean(0)) ** 2).sum() / (4 * d * d)
+'''),
+    ('05.q1', 'WRONG', 'correlation matrices (scale-free), not covariances: misses a pure resc', '''
+def coral_loss(f_source, f_target):
+    """Deep CORAL: ‖cov(source) − cov(target)‖²_F / (4 d²)."""
+    d = f_source.shape[1]
+    return ((torch.corrcoef(f_source.T) - torch.corrcoef(f_target.T)) ** 2).sum() / (4 * d * d)
+'''),
+    ('05.q1', 'WRONG', 'the right number but a Python float via NumPy: no gradient flows, so i', '''
+def coral_loss(f_source, f_target):
+    """Deep CORAL: ‖cov(source) − cov(target)‖²_F / (4 d²)."""
+    import numpy as np
+    d = f_source.shape[1]
+    return float(((np.cov(f_source.detach().cpu().numpy(), rowvar=False) - np.cov(f_target.detach().cpu().numpy(), rowvar=False)) ** 2).sum() / (4 * d * d))
+'''),
+    ('05.q1', 'WRONG', "(side effect): right value, but centres the caller's feature tensors i", '''
+def coral_loss(f_source, f_target):
+    """Deep CORAL: ‖cov(source) − cov(target)‖²_F / (4 d²)."""
+    d = f_source.shape[1]
+    f_source -= f_source.mean(0)
+    f_target -= f_target.mean(0)
+    return ((f_source.T @ f_source / (len(f_source) - 1) - f_target.T @ f_target / (len(f_target) - 1)) ** 2).sum() / (4 * d * d)
+'''),
+    ('05.q1', 'WRONG', 'sum of absolute differences (L1), not squared.', '''
+def coral_loss(f_source, f_target):
+    """Deep CORAL: ‖cov(source) − cov(target)‖²_F / (4 d²)."""
+    d = f_source.shape[1]
+    return (torch.cov(f_source.T) - torch.cov(f_target.T)).abs().sum() / (4 * d * d)
+'''),
+    ('05.q1', 'WRONG', 'only the variances (diagonal), ignores the covariances.', '''
+def coral_loss(f_source, f_target):
+    """Deep CORAL: ‖cov(source) − cov(target)‖²_F / (4 d²)."""
+    d = f_source.shape[1]
+    return ((torch.cov(f_source.T).diagonal() - torch.cov(f_target.T).diagonal()) ** 2).sum() / (4 * d * d)
+'''),
+    ('05.q1', 'PASS', 'covariance written by hand (not in place) and `matrix_norm(...)**2`', '''
+def coral_loss(f_source, f_target):
+    """Deep CORAL: ‖cov(source) − cov(target)‖²_F / (4 d²)."""
+    d = f_source.shape[1]
+    def cov(f):
+        c = f - f.mean(dim=0, keepdim=True)
+        return c.T @ c / (f.shape[0] - 1)
+    return torch.linalg.matrix_norm(cov(f_source) - cov(f_target), ord="fro") ** 2 / (4 * d ** 2)
+'''),
+    ('05.q1', 'PASS', '‖A‖²_F = trace(A Aᵀ), computed in float64', '''
+def coral_loss(f_source, f_target):
+    """Deep CORAL: ‖cov(source) − cov(target)‖²_F / (4 d²)."""
+    d = f_target.size(-1)
+    diff = torch.cov(f_source.double().T) - torch.cov(f_target.double().T)
+    return torch.trace(diff @ diff.T).to(f_source.dtype) / (4 * d * d)
+'''),
+    ('05.q2', 'WRONG', 'no adaptation: the source statistics are kept.', """
+target_images = data.load_digits().X[:300]
+
+model = models.load_pretrained("cnn-printed-digits")
+"""),
+    ('05.q2', 'WRONG', 'one train-mode pass with the default momentum 0.1 moves the running st', """
+target_images = data.load_digits().X[:300]
+
+model = models.load_pretrained("cnn-printed-digits")
+device = next(model.parameters()).device
+model.train()
+with torch.no_grad():
+    model(target_images.to(device))
+model.eval()
+"""),
+    ('05.q2', 'WRONG', 'forward pass in eval mode: BatchNorm does not update its statistics at', """
+target_images = data.load_digits().X[:300]
+
+model = models.load_pretrained("cnn-printed-digits")
+device = next(model.parameters()).device
+model.eval()
+with torch.no_grad():
+    model(target_images.to(device))
+"""),
+    ('05.q2', 'WRONG', 'statistics right, but the model is left in train mode (not "ready for ', """
+target_images = data.load_digits().X[:300]
+
+model = models.load_pretrained("cnn-printed-digits")
+device = next(model.parameters()).device
+for m in model.modules():
+    if isinstance(m, torch.nn.BatchNorm2d):
+        m.reset_running_stats(); m.momentum = None
+model.train()
+with torch.no_grad():
+    model(target_images.to(device))
+"""),
+    ('05.q2', 'WRONG', 'resets the statistics (mean 0, var 1) but keeps momentum 0.1: running ', """
+target_images = data.load_digits().X[:300]
+
+model = models.load_pretrained("cnn-printed-digits")
+device = next(model.parameters()).device
+for m in model.modules():
+    if isinstance(m, torch.nn.BatchNorm2d):
+        m.reset_running_stats()
+model.train()
+with torch.no_grad():
+    model(target_images.to(device))
+model.eval()
+"""),
+    ('05.q2', 'WRONG', 'an exponential moving average over mini-batches: after 3 epochs it is ', """
+target_images = data.load_digits().X[:300]
+
+model = models.load_pretrained("cnn-printed-digits")
+device = next(model.parameters()).device
+model.train()
+with torch.no_grad():
+    for _ in range(3):
+        for batch in target_images.split(32):
+            model(batch.to(device))
+model.eval()
+"""),
+    ('05.q2', 'WRONG', 'statistics of all 1797 digits, not of the given 300 `target_images` (c', """
+target_images = data.load_digits().X[:300]
+
+model = adapt.adabn(models.load_pretrained("cnn-printed-digits"), data.load_digits().X)
+"""),
+    ('05.q2', 'WRONG', 'fine-tunes on the target *with its labels*: the weights change (and Ad', """
+target_images = data.load_digits().X[:300]
+
+model = models.load_pretrained("cnn-printed-digits")
+from tl_course import train
+train.fit_steps(model, target_images, data.load_digits().y[:300], steps=100, lr=1e-3, seed=0)
+model.eval()
+"""),
+    ('05.q2', 'WRONG', "(sneaky): collects every BN layer's inputs in one *eval-mode* pass, i.", """
+target_images = data.load_digits().X[:300]
+
+model = models.load_pretrained("cnn-printed-digits")
+device = next(model.parameters()).device
+bns = [m for m in model.modules() if isinstance(m, torch.nn.BatchNorm2d)]
+inputs = {}
+hooks = [m.register_forward_hook(lambda mod, inp, out: inputs.__setitem__(mod, inp[0].detach())) for m in bns]
+model.eval()
+with torch.no_grad():
+    model(target_images.to(device))
+for h in hooks:
+    h.remove()
+for m in bns:
+    m.running_mean.copy_(inputs[m].mean((0, 2, 3)))
+    m.running_var.copy_(inputs[m].var((0, 2, 3)))
+"""),
+    ('05.q2', 'WRONG', 'only the first BatchNorm layer is reset with cumulative averaging', """
+target_images = data.load_digits().X[:300]
+
+model = models.load_pretrained("cnn-printed-digits")
+device = next(model.parameters()).device
+bn = next(m for m in model.modules() if isinstance(m, torch.nn.BatchNorm2d))
+bn.reset_running_stats(); bn.momentum = None
+model.train()
+with torch.no_grad():
+    model(target_images.to(device))
+model.eval()
+"""),
+    ('05.q2', 'WRONG', '"normalises" the target images in place first: the caller\'s images cha', """
+target_images = data.load_digits().X[:300]
+
+target_images -= target_images.mean()
+model = adapt.adabn(models.load_pretrained("cnn-printed-digits"), target_images)
+"""),
+    ('05.q2', 'WRONG', 'the uncalled function.', """
+target_images = data.load_digits().X[:300]
+
+model = adapt.adabn
+"""),
+    ('05.q2', 'PASS', 'by hand, with momentum 1.0 and a single full batch of the 300 images, ', """
+target_images = data.load_digits().X[:300]
+
+model = models.load_pretrained("cnn-printed-digits")
+device = next(model.parameters()).device
+for m in model.modules():
+    if isinstance(m, torch.nn.modules.batchnorm._BatchNorm):
+        m.reset_running_stats()
+        m.momentum = 1.0                      # running stats := this batch's stats
+model.train()
+with torch.no_grad():
+    model(target_images.to(device))
+model.eval()
+"""),
+    ('05.q2', 'PASS', "the package's AdaBN on a deep copy and a cloned image tensor, with an ", """
+target_images = data.load_digits().X[:300]
+
+import copy
+model = adapt.adabn(copy.deepcopy(models.load_pretrained("cnn-printed-digits")), target_images.clone())
+model.eval()
+"""),
+    ('05.q3', 'WRONG', 'no cap: negative for errors above 0.5.', '''
+def proxy_a_distance(error):
+    """2(1 − 2ε), with ε capped at 0.5."""
+    return 2 * (1 - 2 * error)
+'''),
+    ('05.q3', 'WRONG', 'folds errors above 0.5 back up (error 0.9 → 1.6) instead of treating t', '''
+def proxy_a_distance(error):
+    """2(1 − 2ε), with ε capped at 0.5."""
+    return 2 * abs(1 - 2 * error)
+'''),
+    ('05.q3', 'WRONG', '`max` instead of `min`: always 0 or negative.', '''
+def proxy_a_distance(error):
+    """2(1 − 2ε), with ε capped at 0.5."""
+    return 2 * (1 - 2 * max(error, 0.5))
+'''),
+    ('05.q3', 'WRONG', 'forgets the factor 2 (range [0, 1]).', '''
+def proxy_a_distance(error):
+    """2(1 − 2ε), with ε capped at 0.5."""
+    return 1 - 2 * min(error, 0.5)
+'''),
+    ('05.q3', 'WRONG', 'forgets the 2 inside (error 0.5 → 1, not 0).', '''
+def proxy_a_distance(error):
+    """2(1 − 2ε), with ε capped at 0.5."""
+    return 2 * (1 - min(error, 0.5))
+'''),
+    ('05.q3', 'WRONG', 'wrong sign (−2 for separable domains).', '''
+def proxy_a_distance(error):
+    """2(1 − 2ε), with ε capped at 0.5."""
+    return 2 * (2 * min(error, 0.5) - 1)
+'''),
+    ('05.q3', 'WRONG', 'the "cap" branch returns 2 (separable) instead of 0 for chance-level e', '''
+def proxy_a_distance(error):
+    """2(1 − 2ε), with ε capped at 0.5."""
+    return 2 * (1 - 2 * error) if error < 0.5 else 2
+'''),
+    ('05.q3', 'WRONG', 'caps the output at 0.5 instead of the error.', '''
+def proxy_a_distance(error):
+    """2(1 − 2ε), with ε capped at 0.5."""
+    return min(2 * (1 - 2 * error), 0.5)
+'''),
+    ('05.q3', 'WRONG', 'assumes the error is a percentage (error 0.25 → 1.99).', '''
+def proxy_a_distance(error):
+    """2(1 − 2ε), with ε capped at 0.5."""
+    return 2 * (1 - 2 * min(error / 100, 0.5))
+'''),
+    ('05.q3', 'WRONG', 'rounded to an integer (error 0.3 → 1 instead of 0.8).', '''
+def proxy_a_distance(error):
+    """2(1 − 2ε), with ε capped at 0.5."""
+    return round(2 * (1 - 2 * min(error, 0.5)))
+'''),
+    ('05.q3', 'WRONG', 'uses the accuracy (1 − error) where the error belongs.', '''
+def proxy_a_distance(error):
+    """2(1 − 2ε), with ε capped at 0.5."""
+    return 2 * (1 - 2 * min(1 - error, 0.5))
+'''),
+    ('05.q3', 'PASS', 'clipping the output at 0 is the same as capping ε at 0.5 (for ε ≥ 0).', '''
+def proxy_a_distance(error):
+    """2(1 − 2ε), with ε capped at 0.5."""
+    return max(0.0, 2 - 4 * error)
+'''),
+    ('05.q3', 'PASS', 'NumPy clip to [0, 2], returned as a float.', '''
+def proxy_a_distance(error):
+    """2(1 − 2ε), with ε capped at 0.5."""
+    import numpy as np
+    return float(np.clip(2.0 * (1.0 - 2.0 * np.asarray(error, dtype=float)), 0.0, 2.0))
+'''),
+    ('05.q4', 'WRONG', 'the test set chooses λ — optimistic report.', """
+choose_with = "a"
+"""),
+    ('05.q4', 'WRONG', 'source validation does not measure target accuracy.', """
+choose_with = "c"
+"""),
+    ('05.q4', 'WRONG', 'the training loss favours the smallest alignment weight.', """
+choose_with = "d"
+"""),
+    ('05.q4', 'WRONG', 'hedged', """
+choose_with = "a or b"
+"""),
+    ('05.q4', 'WRONG', 'a list.', """
+choose_with = ["b"]
+"""),
+    ('05.q4', 'WRONG', "the option's text, not its letter.", """
+choose_with = "a small labelled target dev set"
+"""),
+    ('05.q4', 'WRONG', 'an index.', """
+choose_with = 1
+"""),
+    ('05.q4', 'PASS', 'computed, exactly "b".', """
+choose_with = "abcd"[1]
+"""),
+    ('05.q4', 'PASS', 'trivially wrapped', """
+choose_with = str("b")
+"""),
+    ('05.q5', 'WRONG', 'lesson 05 measured a drop with digits 0–4 only.', """
+label_shift = "a"
+"""),
+    ('05.q5', 'WRONG', 'alignment ignores classes — which is exactly why it hurts.', """
+label_shift = "b"
+"""),
+    ('05.q5', 'WRONG', '(strict): capital with a full stop', """
+label_shift = "C."
+"""),
+    ('05.q5', 'WRONG', 'a 1-tuple.', """
+label_shift = ("c",)
+"""),
+    ('05.q5', 'WRONG', 'two letters.', """
+label_shift = "bc"
+"""),
+    ('05.q5', 'WRONG', 'an index.', """
+label_shift = 2
+"""),
+    ('05.q5', 'WRONG', '"yes it hurts" as a boolean.', """
+label_shift = True
+"""),
+    ('05.q5', 'PASS', 'computed, exactly "c".', """
+label_shift = chr(99)
+"""),
+    ('05.q5', 'PASS', 'stripped', """
+label_shift = "c\\n".strip()
+"""),
+    ('05.q7', 'WRONG', 'unweighted accuracy.', '''
+import numpy as np
+
+def iw_accuracy(correct, weights):
+    """The weighted fraction of correct answers."""
+    correct = np.asarray(correct, dtype=float)
+    weights = np.asarray(weights, dtype=float)
+    return correct.mean()
+'''),
+    ('05.q7', 'WRONG', 'assumes the weights average 1 (no normalisation).', '''
+import numpy as np
+
+def iw_accuracy(correct, weights):
+    """The weighted fraction of correct answers."""
+    correct = np.asarray(correct, dtype=float)
+    weights = np.asarray(weights, dtype=float)
+    return np.mean(weights * correct)
+'''),
+    ('05.q7', 'WRONG', 'normalises by the number of correct images.', '''
+import numpy as np
+
+def iw_accuracy(correct, weights):
+    """The weighted fraction of correct answers."""
+    correct = np.asarray(correct, dtype=float)
+    weights = np.asarray(weights, dtype=float)
+    return np.sum(weights * correct) / np.sum(correct)
+'''),
+    ('05.q7', 'WRONG', 'integer 0/1 `correct` used as an index array (picks weights[0] and wei', '''
+import numpy as np
+
+def iw_accuracy(correct, weights):
+    """The weighted fraction of correct answers."""
+    correct = np.asarray(correct)
+    weights = np.asarray(weights, dtype=float)
+    return weights[correct].sum() / weights.sum()
+'''),
+    ('05.q7', 'WRONG', 'arguments of `np.average` swapped (mean weight of the correct images).', '''
+import numpy as np
+
+def iw_accuracy(correct, weights):
+    """The weighted fraction of correct answers."""
+    correct = np.asarray(correct, dtype=float)
+    weights = np.asarray(weights, dtype=float)
+    return np.average(weights, weights=correct)
+'''),
+    ('05.q7', 'WRONG', 'inverse weights (p_source/p_target).', '''
+import numpy as np
+
+def iw_accuracy(correct, weights):
+    """The weighted fraction of correct answers."""
+    correct = np.asarray(correct, dtype=float)
+    weights = np.asarray(weights, dtype=float)
+    return np.sum(correct / weights) / np.sum(1 / weights)
+'''),
+    ('05.q7', 'WRONG', 'normalises by the largest weight, not the sum.', '''
+import numpy as np
+
+def iw_accuracy(correct, weights):
+    """The weighted fraction of correct answers."""
+    correct = np.asarray(correct, dtype=float)
+    weights = np.asarray(weights, dtype=float) / np.max(weights)
+    return np.mean(weights * correct)
+'''),
+    ('05.q7', 'WRONG', '(side effect): right value for float arrays, but normalises the caller', '''
+import numpy as np
+
+def iw_accuracy(correct, weights):
+    """The weighted fraction of correct answers."""
+    correct = correct
+    weights = weights
+    weights /= weights.sum()
+    return float((weights * correct).sum())
+'''),
+    ('05.q7', 'WRONG', 'weighted error, not accuracy.', '''
+import numpy as np
+
+def iw_accuracy(correct, weights):
+    """The weighted fraction of correct answers."""
+    correct = np.asarray(correct, dtype=float)
+    weights = np.asarray(weights, dtype=float)
+    return 1 - np.sum(weights * correct) / np.sum(weights)
+'''),
+    ('05.q7', 'WRONG', 'a percentage.', '''
+import numpy as np
+
+def iw_accuracy(correct, weights):
+    """The weighted fraction of correct answers."""
+    correct = np.asarray(correct, dtype=float)
+    weights = np.asarray(weights, dtype=float)
+    return 100 * np.sum(weights * correct) / np.sum(weights)
+'''),
+    ('05.q7', 'WRONG', 'floor division (0 unless all correct).', '''
+import numpy as np
+
+def iw_accuracy(correct, weights):
+    """The weighted fraction of correct answers."""
+    correct = np.asarray(correct)
+    weights = np.asarray(weights)
+    return np.sum(weights * correct) // np.sum(weights)
+'''),
+    ('05.q7', 'WRONG', 'returns the per-image vector, not its sum.', '''
+import numpy as np
+
+def iw_accuracy(correct, weights):
+    """The weighted fraction of correct answers."""
+    correct = np.asarray(correct, dtype=float)
+    weights = np.asarray(weights, dtype=float)
+    return weights * correct / weights.sum()
+'''),
+    ('05.q7', 'PASS', 'plain Python lists and a generator', '''
+import numpy as np
+
+def iw_accuracy(correct, weights):
+    """The weighted fraction of correct answers."""
+    correct = list(correct)
+    weights = list(weights)
+    return sum(c * w for c, w in zip(correct, weights)) / sum(weights)
+'''),
+    ('05.q7', 'PASS', 'an in-place normalisation on a private copy, then a dot product.', '''
+import numpy as np
+
+def iw_accuracy(correct, weights):
+    """The weighted fraction of correct answers."""
+    correct = np.array(correct, dtype=np.float64)          # copies: the caller's arrays stay untouched
+    weights = np.array(weights, dtype=np.float64)
+    weights /= weights.sum()                               # in place on the copy
+    return float(np.dot(weights, correct))
+'''),
+    ('05.q8', 'WRONG', 'always n.', '''
+def effective_sample_size(weights):
+    """How many equally weighted images these weights are worth."""
+    weights = np.asarray(weights, dtype=float)
+    return len(weights)
+'''),
+    ('05.q8', 'WRONG', '(sneaky): n for equal weights, 1 for a single non-zero weight, scale-i', '''
+def effective_sample_size(weights):
+    """How many equally weighted images these weights are worth."""
+    weights = np.asarray(weights, dtype=float)
+    return np.count_nonzero(weights)
+'''),
+    ('05.q8', 'WRONG', '(sneaky): also n / 1 / scale-invariant, but a different quantity (sum ', '''
+def effective_sample_size(weights):
+    """How many equally weighted images these weights are worth."""
+    weights = np.asarray(weights, dtype=float)
+    return weights.sum() / weights.max()
+'''),
+    ('05.q8', 'WRONG', '(sneaky): the perplexity exp(entropy) — n / 1 / scale-invariant too, b', '''
+def effective_sample_size(weights):
+    """How many equally weighted images these weights are worth."""
+    weights = np.asarray(weights, dtype=float)
+    p = weights / weights.sum()
+    return float(np.exp(-np.sum(p[p > 0] * np.log(p[p > 0]))))
+'''),
+    ('05.q8', 'WRONG', 'the reciprocal (1/n for equal weights).', '''
+def effective_sample_size(weights):
+    """How many equally weighted images these weights are worth."""
+    weights = np.asarray(weights, dtype=float)
+    return (weights ** 2).sum() / weights.sum() ** 2
+'''),
+    ('05.q8', 'WRONG', 'only right when the weights already sum to 1 (not scale-invariant).', '''
+def effective_sample_size(weights):
+    """How many equally weighted images these weights are worth."""
+    weights = np.asarray(weights, dtype=float)
+    return 1 / (weights ** 2).sum()
+'''),
+    ('05.q8', 'WRONG', 'forgets to square the sum (not scale-invariant', '''
+def effective_sample_size(weights):
+    """How many equally weighted images these weights are worth."""
+    weights = np.asarray(weights, dtype=float)
+    return weights.sum() / (weights ** 2).sum()
+'''),
+    ('05.q8', 'WRONG', 'mean instead of sum in the denominator (n² for equal weights).', '''
+def effective_sample_size(weights):
+    """How many equally weighted images these weights are worth."""
+    weights = np.asarray(weights, dtype=float)
+    return weights.sum() ** 2 / (weights ** 2).mean()
+'''),
+    ('05.q8', 'WRONG', 'rounded to an integer (ESS is a real number: [1, 2] → 1.8, not 2).', '''
+def effective_sample_size(weights):
+    """How many equally weighted images these weights are worth."""
+    weights = np.asarray(weights, dtype=float)
+    return int(round(weights.sum() ** 2 / (weights ** 2).sum()))
+'''),
+    ('05.q8', 'WRONG', 'inverse squared coefficient of variation (infinite for equal weights).', '''
+def effective_sample_size(weights):
+    """How many equally weighted images these weights are worth."""
+    weights = np.asarray(weights, dtype=float)
+    return (weights.mean() / weights.std()) ** 2
+'''),
+    ('05.q8', 'WRONG', '(side effect): right value for float arrays, but normalises the caller', '''
+def effective_sample_size(weights):
+    """How many equally weighted images these weights are worth."""
+    weights = weights
+    weights /= weights.sum()
+    return 1.0 / float((weights ** 2).sum())
+'''),
+    ('05.q8', 'PASS', '(type): the right number as a 0-d torch tensor, not a float (a fair ch', '''
+def effective_sample_size(weights):
+    """How many equally weighted images these weights are worth."""
+    weights = torch.as_tensor(weights, dtype=torch.float64)
+    return weights.sum() ** 2 / (weights ** 2).sum()
+'''),
+    ('05.q8', 'PASS', "Kish's ESS in pure Python on a list.", '''
+def effective_sample_size(weights):
+    """How many equally weighted images these weights are worth."""
+    weights = [float(w) for w in weights]
+    return sum(weights) ** 2 / sum(w * w for w in weights)
+'''),
+    ('05.q8', 'PASS', 'normalise to probabilities, then 1/‖p‖²₂ — the same Kish ESS via `np.l', '''
+def effective_sample_size(weights):
+    """How many equally weighted images these weights are worth."""
+    weights = np.asarray(weights, dtype=np.float64)
+    p = weights / np.linalg.norm(weights, 1)
+    return float(1.0 / np.linalg.norm(p) ** 2)
+'''),
+    ('06.q1', 'WRONG', 'difference the wrong way round (target only − with source): sign flipp', '''
+def nt_gap(error_with_source, error_target_only):
+    """Mean paired difference of errors and its 95 % t-interval: (gap, low, high)."""
+    d = np.asarray(error_target_only) - np.asarray(error_with_source)
+    half = stats.t.ppf(0.975, len(d) - 1) * d.std(ddof=1) / np.sqrt(len(d))
+    return (d.mean(), d.mean() - half, d.mean() + half)
+'''),
+    ('06.q1', 'WRONG', 'population standard deviation (ddof=0, divides by n), not the sample s', '''
+def nt_gap(error_with_source, error_target_only):
+    """Mean paired difference of errors and its 95 % t-interval: (gap, low, high)."""
+    d = np.asarray(error_with_source) - np.asarray(error_target_only)
+    half = stats.t.ppf(0.975, len(d) - 1) * d.std() / np.sqrt(len(d))
+    return (d.mean(), d.mean() - half, d.mean() + half)
+'''),
+    ('06.q1', 'WRONG', 'normal quantile 1.96 instead of the t quantile (far too narrow for 4 s', '''
+def nt_gap(error_with_source, error_target_only):
+    """Mean paired difference of errors and its 95 % t-interval: (gap, low, high)."""
+    d = np.asarray(error_with_source) - np.asarray(error_target_only)
+    half = 1.96 * d.std(ddof=1) / np.sqrt(len(d))
+    return (d.mean(), d.mean() - half, d.mean() + half)
+'''),
+    ('06.q1', 'WRONG', 'n degrees of freedom instead of n − 1.', '''
+def nt_gap(error_with_source, error_target_only):
+    """Mean paired difference of errors and its 95 % t-interval: (gap, low, high)."""
+    d = np.asarray(error_with_source) - np.asarray(error_target_only)
+    half = stats.t.ppf(0.975, len(d)) * d.std(ddof=1) / np.sqrt(len(d))
+    return (d.mean(), d.mean() - half, d.mean() + half)
+'''),
+    ('06.q1', 'WRONG', '0.95 quantile → a 90 % two-sided interval.', '''
+def nt_gap(error_with_source, error_target_only):
+    """Mean paired difference of errors and its 95 % t-interval: (gap, low, high)."""
+    d = np.asarray(error_with_source) - np.asarray(error_target_only)
+    half = stats.t.ppf(0.95, len(d) - 1) * d.std(ddof=1) / np.sqrt(len(d))
+    return (d.mean(), d.mean() - half, d.mean() + half)
+'''),
+    ('06.q1', 'WRONG', 'forgets the 1/√n (a prediction interval for one seed, not a confidence', '''
+def nt_gap(error_with_source, error_target_only):
+    """Mean paired difference of errors and its 95 % t-interval: (gap, low, high)."""
+    d = np.asarray(error_with_source) - np.asarray(error_target_only)
+    half = stats.t.ppf(0.975, len(d) - 1) * d.std(ddof=1)
+    return (d.mean(), d.mean() - half, d.mean() + half)
+'''),
+    ('06.q1', 'WRONG', 'unpaired (two-sample) interval: same gap, but ignores the pairing by s', '''
+def nt_gap(error_with_source, error_target_only):
+    """Mean paired difference of errors and its 95 % t-interval: (gap, low, high)."""
+    a, b = np.asarray(error_with_source), np.asarray(error_target_only)
+    d = a.mean() - b.mean()
+    half = stats.t.ppf(0.975, len(a) - 1) * np.sqrt(a.var(ddof=1) / len(a) + b.var(ddof=1) / len(b))
+    return (d, d - half, d + half)
+'''),
+    ('06.q1', 'WRONG', "in accuracy points (×100), as lesson 06's own `nt_gap` prints them, in", '''
+def nt_gap(error_with_source, error_target_only):
+    """Mean paired difference of errors and its 95 % t-interval: (gap, low, high)."""
+    d = 100 * (np.asarray(error_with_source) - np.asarray(error_target_only))
+    half = stats.t.ppf(0.975, len(d) - 1) * d.std(ddof=1) / np.sqrt(len(d))
+    return (d.mean(), d.mean() - half, d.mean() + half)
+'''),
+    ('06.q1', 'WRONG', 'order (low, gap, high) instead of (gap, low, high).', '''
+def nt_gap(error_with_source, error_target_only):
+    """Mean paired difference of errors and its 95 % t-interval: (gap, low, high)."""
+    d = np.asarray(error_with_source) - np.asarray(error_target_only)
+    half = stats.t.ppf(0.975, len(d) - 1) * d.std(ddof=1) / np.sqrt(len(d))
+    return (d.mean() - half, d.mean(), d.mean() + half)
+'''),
+    ('06.q1', 'WRONG', "a dict (like the package's function) instead of a 3-tuple", '''
+def nt_gap(error_with_source, error_target_only):
+    """Mean paired difference of errors and its 95 % t-interval: (gap, low, high)."""
+    d = np.asarray(error_with_source) - np.asarray(error_target_only)
+    half = stats.t.ppf(0.975, len(d) - 1) * d.std(ddof=1) / np.sqrt(len(d))
+    return {"gap": d.mean(), "low": d.mean() - half, "high": d.mean() + half}
+'''),
+    ('06.q1', 'WRONG', 'divides the sd by n instead of √n.', '''
+def nt_gap(error_with_source, error_target_only):
+    """Mean paired difference of errors and its 95 % t-interval: (gap, low, high)."""
+    d = np.asarray(error_with_source) - np.asarray(error_target_only)
+    half = stats.t.ppf(0.975, len(d) - 1) * d.std(ddof=1) / len(d)
+    return (d.mean(), d.mean() - half, d.mean() + half)
+'''),
+    ('06.q1', 'WRONG', 'median of the differences instead of the mean.', '''
+def nt_gap(error_with_source, error_target_only):
+    """Mean paired difference of errors and its 95 % t-interval: (gap, low, high)."""
+    d = np.asarray(error_with_source) - np.asarray(error_target_only)
+    half = stats.t.ppf(0.975, len(d) - 1) * d.std(ddof=1) / np.sqrt(len(d))
+    return (np.median(d), np.median(d) - half, np.median(d) + half)
+'''),
+    ('06.q1', 'WRONG', "(side effect): subtracts in place into the caller's array (and fails o", '''
+def nt_gap(error_with_source, error_target_only):
+    """Mean paired difference of errors and its 95 % t-interval: (gap, low, high)."""
+    d = error_with_source
+    d -= np.asarray(error_target_only)
+    half = stats.t.ppf(0.975, len(d) - 1) * d.std(ddof=1) / np.sqrt(len(d))
+    return (d.mean(), d.mean() - half, d.mean() + half)
+'''),
+    ('06.q1', 'WRONG', 'returns per-seed vectors instead of the mean.', '''
+def nt_gap(error_with_source, error_target_only):
+    """Mean paired difference of errors and its 95 % t-interval: (gap, low, high)."""
+    d = np.asarray(error_with_source) - np.asarray(error_target_only)
+    half = stats.t.ppf(0.975, len(d) - 1) * d.std(ddof=1) / np.sqrt(len(d))
+    return (d, d - half, d + half)
+'''),
+    ('06.q1', 'PASS', '`stats.t.interval` with `stats.sem` (ddof=1 by default)', '''
+def nt_gap(error_with_source, error_target_only):
+    """Mean paired difference of errors and its 95 % t-interval: (gap, low, high)."""
+    d = [a - b for a, b in zip(error_with_source, error_target_only)]
+    half = stats.t.interval(0.95, df=len(d) - 1, loc=np.mean(d), scale=stats.sem(d))
+    return [float(np.mean(d)), float(half[0]), float(half[1])]
+'''),
+    ('06.q1', 'PASS', "SciPy's paired t-test confidence interval (SciPy ≥ 1.10), returned as ", '''
+def nt_gap(error_with_source, error_target_only):
+    """Mean paired difference of errors and its 95 % t-interval: (gap, low, high)."""
+    d = np.subtract(error_with_source, error_target_only, dtype=np.float64)
+    half = stats.ttest_rel(error_with_source, error_target_only).confidence_interval(0.95)
+    return d.mean(), half.low, half.high
+'''),
+    ('06.q2', 'WRONG', 'normalises along the wrong axis: P(z | y) instead of P(y | z).', '''
+def leep(source_probs, labels):
+    """Log expected empirical prediction (≤ 0; higher = better predicted transfer)."""
+    classes = np.unique(labels)
+    joint = np.stack([source_probs[labels == y].sum(0) for y in classes]) / len(labels)
+    conditional = joint / joint.sum(1, keepdims=True)
+    rows = source_probs @ conditional.T
+    return np.mean(np.log(rows[np.arange(len(labels)), np.searchsorted(classes, labels)]))
+'''),
+    ('06.q2', 'WRONG', 'forgets the transpose: runs only when Z == number of target classes (1', '''
+def leep(source_probs, labels):
+    """Log expected empirical prediction (≤ 0; higher = better predicted transfer)."""
+    classes = np.unique(labels)
+    joint = np.stack([source_probs[labels == y].sum(0) for y in classes]) / len(labels)
+    conditional = joint / joint.sum(0, keepdims=True)
+    rows = source_probs @ conditional
+    return np.mean(np.log(rows[np.arange(len(labels)), np.searchsorted(classes, labels)]))
+'''),
+    ('06.q2', 'WRONG', 'indexes columns by the raw label value: IndexError for labels like 10,', '''
+def leep(source_probs, labels):
+    """Log expected empirical prediction (≤ 0; higher = better predicted transfer)."""
+    classes = np.unique(labels)
+    joint = np.stack([source_probs[labels == y].sum(0) for y in classes]) / len(labels)
+    conditional = joint / joint.sum(0, keepdims=True)
+    rows = source_probs @ conditional.T
+    return np.mean(np.log(rows[np.arange(len(labels)), labels]))
+'''),
+    ('06.q2', 'WRONG', 'builds P(y | z) from hard argmax predictions instead of the soft proba', '''
+def leep(source_probs, labels):
+    """Log expected empirical prediction (≤ 0; higher = better predicted transfer)."""
+    classes = np.unique(labels)
+    hard = np.eye(source_probs.shape[1])[source_probs.argmax(1)]
+    joint = np.stack([hard[labels == y].sum(0) for y in classes]) / len(labels)
+    conditional = joint / np.maximum(joint.sum(0, keepdims=True), 1e-12)
+    rows = source_probs @ conditional.T
+    return np.mean(np.log(rows[np.arange(len(labels)), np.searchsorted(classes, labels)]))
+'''),
+    ('06.q2', 'WRONG', 'log of the mean instead of the mean of the logs (Jensen: always ≥ LEEP', '''
+def leep(source_probs, labels):
+    """Log expected empirical prediction (≤ 0; higher = better predicted transfer)."""
+    classes = np.unique(labels)
+    joint = np.stack([source_probs[labels == y].sum(0) for y in classes]) / len(labels)
+    conditional = joint / joint.sum(0, keepdims=True)
+    rows = source_probs @ conditional.T
+    return np.log(np.mean(rows[np.arange(len(labels)), np.searchsorted(classes, labels)]))
+'''),
+    ('06.q2', 'WRONG', 'forgets the log (a probability in [0, 1], not ≤ 0).', '''
+def leep(source_probs, labels):
+    """Log expected empirical prediction (≤ 0; higher = better predicted transfer)."""
+    classes = np.unique(labels)
+    joint = np.stack([source_probs[labels == y].sum(0) for y in classes]) / len(labels)
+    conditional = joint / joint.sum(0, keepdims=True)
+    rows = source_probs @ conditional.T
+    return np.mean(rows[np.arange(len(labels)), np.searchsorted(classes, labels)])
+'''),
+    ('06.q2', 'WRONG', 'sum over images instead of the average.', '''
+def leep(source_probs, labels):
+    """Log expected empirical prediction (≤ 0; higher = better predicted transfer)."""
+    classes = np.unique(labels)
+    joint = np.stack([source_probs[labels == y].sum(0) for y in classes]) / len(labels)
+    conditional = joint / joint.sum(0, keepdims=True)
+    rows = source_probs @ conditional.T
+    return np.sum(np.log(rows[np.arange(len(labels)), np.searchsorted(classes, labels)]))
+'''),
+    ('06.q2', 'WRONG', "uses the most likely target class instead of each image's true label.", '''
+def leep(source_probs, labels):
+    """Log expected empirical prediction (≤ 0; higher = better predicted transfer)."""
+    classes = np.unique(labels)
+    joint = np.stack([source_probs[labels == y].sum(0) for y in classes]) / len(labels)
+    conditional = joint / joint.sum(0, keepdims=True)
+    rows = source_probs @ conditional.T
+    return np.mean(np.log(rows.max(1)))
+'''),
+    ('06.q2', 'WRONG', 'negated (a positive "loss"), so higher means worse.', '''
+def leep(source_probs, labels):
+    """Log expected empirical prediction (≤ 0; higher = better predicted transfer)."""
+    classes = np.unique(labels)
+    joint = np.stack([source_probs[labels == y].sum(0) for y in classes]) / len(labels)
+    conditional = joint / joint.sum(0, keepdims=True)
+    rows = source_probs @ conditional.T
+    return -np.mean(np.log(rows[np.arange(len(labels)), np.searchsorted(classes, labels)]))
+'''),
+    ('06.q2', 'WRONG', 'log base 2 (LEEP uses the natural log).', '''
+def leep(source_probs, labels):
+    """Log expected empirical prediction (≤ 0; higher = better predicted transfer)."""
+    classes = np.unique(labels)
+    joint = np.stack([source_probs[labels == y].sum(0) for y in classes]) / len(labels)
+    conditional = joint / joint.sum(0, keepdims=True)
+    rows = source_probs @ conditional.T
+    return np.mean(np.log2(rows[np.arange(len(labels)), np.searchsorted(classes, labels)]))
+'''),
+    ('06.q2', 'WRONG', 'per-class *means* instead of sums: the joint ignores the class sizes —', '''
+def leep(source_probs, labels):
+    """Log expected empirical prediction (≤ 0; higher = better predicted transfer)."""
+    classes = np.unique(labels)
+    joint = np.stack([source_probs[labels == y].mean(0) for y in classes])
+    conditional = joint / joint.sum(0, keepdims=True)
+    rows = source_probs @ conditional.T
+    return np.mean(np.log(rows[np.arange(len(labels)), np.searchsorted(classes, labels)]))
+'''),
+    ('06.q2', 'WRONG', "(side effect): right value, but renormalises the caller's probability ", '''
+def leep(source_probs, labels):
+    """Log expected empirical prediction (≤ 0; higher = better predicted transfer)."""
+    classes = np.unique(labels)
+    source_probs /= source_probs.sum(1, keepdims=True)
+    joint = np.stack([source_probs[labels == y].sum(0) for y in classes]) / len(labels)
+    conditional = joint / joint.sum(0, keepdims=True)
+    rows = source_probs @ conditional.T
+    return np.mean(np.log(rows[np.arange(len(labels)), np.searchsorted(classes, labels)]))
+'''),
+    ('06.q2', 'PASS', '(type): the right number as a 0-d torch tensor instead of a float (a l', '''
+def leep(source_probs, labels):
+    """Log expected empirical prediction (≤ 0; higher = better predicted transfer)."""
+    classes = np.unique(labels)
+    joint = torch.stack([torch.as_tensor(source_probs)[torch.as_tensor(labels == y)].sum(0) for y in classes]) / len(labels)
+    conditional = joint / joint.sum(0, keepdim=True)
+    rows = torch.as_tensor(source_probs) @ conditional.T
+    return torch.log(rows[torch.arange(len(labels)), torch.as_tensor(np.searchsorted(classes, labels))]).mean()
+'''),
+    ('06.q2', 'PASS', 'one-hot matrix products', '''
+def leep(source_probs, labels):
+    """Log expected empirical prediction (≤ 0; higher = better predicted transfer)."""
+    source_probs, labels = np.asarray(source_probs, dtype=np.float64), np.asarray(labels)
+    classes = np.unique(labels)
+    joint = (labels[:, None] == classes[None, :]).astype(float).T @ source_probs        # counts; no 1/n: it cancels
+    conditional = joint / joint.sum(0, keepdims=True)
+    rows = source_probs @ conditional.T
+    return float(np.mean(np.log((rows * (labels[:, None] == classes[None, :])).sum(1))))
+'''),
+    ('06.q2', 'PASS', '`return_inverse` + `np.add.at` + einsum', '''
+def leep(source_probs, labels):
+    """Log expected empirical prediction (≤ 0; higher = better predicted transfer)."""
+    source_probs = np.asarray(source_probs, dtype=float)
+    classes, idx = np.unique(np.asarray(labels), return_inverse=True)
+    joint = np.zeros((len(classes), source_probs.shape[1])); np.add.at(joint, idx, source_probs); joint /= len(idx)
+    conditional = joint / joint.sum(axis=0)
+    rows = np.einsum("nz,yz->ny", source_probs, conditional)
+    return float(np.log(rows[np.arange(len(idx)), idx]).mean())
+'''),
+    ('06.q3', 'WRONG', '`max` of a dict compares the *names*: picks the alphabetically last ("', """
+scores = {name: transferability.logme(F, target_labels) for name, F in target_features.items()}
+chosen = max(scores)
+"""),
+    ('06.q3', 'WRONG', 'lowest LogME (wrong direction: higher is better).', """
+scores = {name: transferability.logme(F, target_labels) for name, F in target_features.items()}
+chosen = min(scores, key=scores.get)
+"""),
+    ('06.q3', 'WRONG', "the best score (a number), not the candidate's name.", """
+scores = {name: transferability.logme(F, target_labels) for name, F in target_features.items()}
+chosen = max(scores.values())
+"""),
+    ('06.q3', 'WRONG', 'the model object instead of its name.', """
+scores = {name: transferability.logme(F, target_labels) for name, F in target_features.items()}
+chosen = backbones[max(scores, key=scores.get)]
+"""),
+    ('06.q3', 'WRONG', '`scores` is a list, not a dict `{name: LogME}` (`chosen` is right).', """
+scores = [transferability.logme(F, target_labels) for F in target_features.values()]
+chosen = list(target_features)[int(np.argmax(scores))]
+"""),
+    ('06.q3', 'WRONG', 'H-score, not LogME', """
+scores = {name: transferability.h_score(F, target_labels) for name, F in target_features.items()}
+chosen = max(scores, key=scores.get)
+"""),
+    ('06.q3', 'WRONG', 'trains a probe and scores its training accuracy — "nothing is trained"', """
+scores = {name: train.linear_probe(F, target_labels).score(F.numpy(), np.asarray(target_labels)) for name, F in target_features.items()}
+chosen = max(scores, key=scores.get)
+"""),
+    ('06.q3', 'WRONG', 'uses all 1797 labelled digits (test images included) instead of the 10', """
+all_digits = data.load_digits()
+scores = {name: transferability.logme(train.extract_features(m.features, all_digits.X), all_digits.y) for name, m in backbones.items()}
+chosen = max(scores, key=scores.get)
+"""),
+    ('06.q3', 'WRONG', 'LEEP instead of LogME (lesson 06: LEEP cannot see unused features and ', """
+scores = {name: transferability.leep(train.predict(backbones[name], labelled.X, probs=True), target_labels) for name in backbones}
+chosen = max(scores, key=scores.get)
+"""),
+    ('06.q3', 'WRONG', 'scaled scores and, again, the alphabetically last name.', """
+scores = {name: 100 * transferability.logme(F, target_labels) for name, F in target_features.items()}
+chosen = sorted(scores)[-1]
+"""),
+    ('06.q3', 'WRONG', 'a one-element list instead of the name.', """
+scores = {name: transferability.logme(F, target_labels) for name, F in target_features.items()}
+chosen = [max(scores, key=scores.get)]
+"""),
+    ('06.q3', 'PASS', 'dict built with `zip`, values as Python floats, chosen as the last of ', """
+scores = dict(zip(target_features, (float(transferability.logme(F, target_labels)) for F in target_features.values())))
+chosen = sorted(scores, key=scores.get)[-1]
+"""),
+    ('06.q3', 'PASS', "a loop in sorted name order (the dict's key order differs from the not", """
+scores = {}
+for name in sorted(target_features):
+    scores[name] = transferability.logme(target_features[name].clone(), target_labels.clone())
+chosen = list(scores)[int(np.argmax(list(scores.values())))]
+"""),
+    ('06.q4', 'WRONG', '`>=`: a tie keeps the transferred model (the spec says the target-only', '''
+def fallback_gap(val_transfer, test_transfer, val_target_only, test_target_only):
+    """Mean (error of the model kept by validation − error of the target-only model)."""
+    chosen = np.asarray(val_transfer) >= np.asarray(val_target_only)
+    return float(np.mean(np.where(chosen, np.asarray(test_target_only) - np.asarray(test_transfer), 0.0)))
+'''),
+    ('06.q4', 'WRONG', 'chooses by *test* accuracy (peeking): the gap can never be positive.', '''
+def fallback_gap(val_transfer, test_transfer, val_target_only, test_target_only):
+    """Mean (error of the model kept by validation − error of the target-only model)."""
+    chosen = np.asarray(test_transfer) > np.asarray(test_target_only)
+    return float(np.mean(np.where(chosen, np.asarray(test_target_only) - np.asarray(test_transfer), 0.0)))
+'''),
+    ('06.q4', 'WRONG', 'difference of accuracies, not errors: the sign is flipped.', '''
+def fallback_gap(val_transfer, test_transfer, val_target_only, test_target_only):
+    """Mean (error of the model kept by validation − error of the target-only model)."""
+    chosen = np.asarray(val_transfer) > np.asarray(val_target_only)
+    return float(np.mean(np.where(chosen, np.asarray(test_transfer), np.asarray(test_target_only)) - np.asarray(test_target_only)))
+'''),
+    ('06.q4', 'WRONG', 'treats the validation numbers as errors (keeps the transferred model w', '''
+def fallback_gap(val_transfer, test_transfer, val_target_only, test_target_only):
+    """Mean (error of the model kept by validation − error of the target-only model)."""
+    chosen = np.asarray(val_transfer) < np.asarray(val_target_only)
+    return float(np.mean(np.where(chosen, np.asarray(test_target_only) - np.asarray(test_transfer), 0.0)))
+'''),
+    ('06.q4', 'WRONG', 'one decision for all seeds (by the mean validation accuracy), not per ', '''
+def fallback_gap(val_transfer, test_transfer, val_target_only, test_target_only):
+    """Mean (error of the model kept by validation − error of the target-only model)."""
+    chosen = np.mean(val_transfer) > np.mean(val_target_only)
+    return float(np.mean(np.asarray(test_target_only) - np.asarray(test_transfer))) if chosen else 0.0
+'''),
+    ('06.q4', 'WRONG', 'computes `chosen` but ignores it: the plain NT gap without the fallbac', '''
+def fallback_gap(val_transfer, test_transfer, val_target_only, test_target_only):
+    """Mean (error of the model kept by validation − error of the target-only model)."""
+    chosen = np.asarray(val_transfer) > np.asarray(val_target_only)
+    return float(np.mean(np.asarray(test_target_only) - np.asarray(test_transfer)))
+'''),
+    ('06.q4', 'WRONG', 'in points (×100), not a fraction.', '''
+def fallback_gap(val_transfer, test_transfer, val_target_only, test_target_only):
+    """Mean (error of the model kept by validation − error of the target-only model)."""
+    chosen = np.asarray(val_transfer) > np.asarray(val_target_only)
+    return 100 * float(np.mean(np.where(chosen, np.asarray(test_target_only) - np.asarray(test_transfer), 0.0)))
+'''),
+    ('06.q4', 'WRONG', 'the mean error of the kept models, not the gap against the target-only', '''
+def fallback_gap(val_transfer, test_transfer, val_target_only, test_target_only):
+    """Mean (error of the model kept by validation − error of the target-only model)."""
+    chosen = np.asarray(val_transfer) > np.asarray(val_target_only)
+    return float(np.mean(1 - np.where(chosen, np.asarray(test_transfer), np.asarray(test_target_only))))
+'''),
+    ('06.q4', 'WRONG', 'returns the boolean choice vector.', '''
+def fallback_gap(val_transfer, test_transfer, val_target_only, test_target_only):
+    """Mean (error of the model kept by validation − error of the target-only model)."""
+    chosen = np.asarray(val_transfer) > np.asarray(val_target_only)
+    return chosen
+'''),
+    ('06.q4', 'WRONG', '(side effect): right value for array inputs, but overwrites the caller', '''
+def fallback_gap(val_transfer, test_transfer, val_target_only, test_target_only):
+    """Mean (error of the model kept by validation − error of the target-only model)."""
+    chosen = np.asarray(val_transfer) > np.asarray(val_target_only)
+    test_transfer[~chosen] = np.asarray(test_target_only)[~chosen]
+    return float(np.mean(np.asarray(test_target_only) - test_transfer))
+'''),
+    ('06.q4', 'WRONG', 'averages only over the seeds where transfer was kept (the others contr', '''
+def fallback_gap(val_transfer, test_transfer, val_target_only, test_target_only):
+    """Mean (error of the model kept by validation − error of the target-only model)."""
+    chosen = np.asarray(val_transfer) > np.asarray(val_target_only)
+    kept = np.asarray(test_target_only) - np.asarray(test_transfer)
+    return float(kept[chosen].mean()) if chosen.any() else 0.0
+'''),
+    ('06.q4', 'PASS', 'pure Python over lists', '''
+def fallback_gap(val_transfer, test_transfer, val_target_only, test_target_only):
+    """Mean (error of the model kept by validation − error of the target-only model)."""
+    chosen = [vt > vo for vt, vo in zip(val_transfer, val_target_only)]
+    return sum((to - tt) if c else 0.0 for c, tt, to in zip(chosen, test_transfer, test_target_only)) / len(chosen)
+'''),
+    ('06.q4', 'PASS', 'spelled out with errors (1 − accuracy)', '''
+def fallback_gap(val_transfer, test_transfer, val_target_only, test_target_only):
+    """Mean (error of the model kept by validation − error of the target-only model)."""
+    chosen = np.greater(val_transfer, val_target_only)
+    kept_error = 1 - np.where(chosen, test_transfer, test_target_only)
+    return float(np.mean(kept_error - (1 - np.asarray(test_target_only, dtype=float))))
+'''),
+    ('06.q5', 'WRONG', 'fine-tuning can partly overwrite the memorised noise', """
+procedure = "a"
+"""),
+    ('06.q5', 'WRONG', 'the procedure changes the gap, even its sign for a clean source.', """
+procedure = "c"
+"""),
+    ('06.q5', 'PASS', '(strict) / borderline: capital letter', """
+procedure = "B"
+"""),
+    ('06.q5', 'WRONG', 'a list.', """
+procedure = ["b"]
+"""),
+    ('06.q5', 'WRONG', 'a word instead of the option letter.', """
+procedure = "frozen"
+"""),
+    ('06.q5', 'WRONG', 'two letters (a substring test would accept it).', """
+procedure = "ab"
+"""),
+    ('06.q5', 'WRONG', 'an index.', """
+procedure = 1
+"""),
+    ('06.q5', 'PASS', 'computed, exactly "b".', """
+procedure = "abc"[1]
+"""),
+    ('06.q5', 'PASS', 'stripped', """
+procedure = "\\tb ".strip()
+"""),
+]
+
+
+def _adversary_namespace(lesson: str) -> dict:
+    """What the exercise notebook holds when the learner reaches a question (seed 0, fast scale, CPU)."""
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    from scipy import stats
+
+    from tl_course import adapt, data, models, runtime, train, transferability
+
+    cfg = runtime.Config(device=torch.device("cpu"), scale="fast", seed=0, data_dir=Path("."))
+    ns = dict(np=np, torch=torch, cfg=cfg, data=data, models=models, train=train, adapt=adapt, stats=stats,
+              transferability=transferability)
+    if lesson == "00":
+        ns["x"] = torch.arange(6.0).reshape(2, 3)
+    elif lesson == "01":
+        X, y = load_digits(return_X_y=True)
+        X = X / 16.0
+        # random_state=1, as with a base seed other than the lesson's 0 (at 0 the lesson's split is this one)
+        X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.3, random_state=1, stratify=y)
+        clf = LogisticRegression(max_iter=2000).fit(X_train, y_train)
+        ns.update(robot_vacuum="reinforcement", X=X, y=y, X_train=X_train, X_test=X_test, y_train=y_train, y_test=y_test, clf=clf,
+                  LogisticRegression=LogisticRegression, train_test_split=train_test_split, load_digits=load_digits)
+    elif lesson == "02":
+        ns.update(PROBE_NS)
+        ns["faces"] = SimpleNamespace(y=PROBE_NS["faces"].y, X=PROBE_NS["faces"].X)
+    elif lesson == "05":
+        ns["target_images"] = data.load_digits().X[:300]
+    elif lesson == "06":
+        labelled = data.load_digits().subset(data.few_shot_indices(data.load_digits().y, 10, seed=cfg.seed))
+        torch.manual_seed(cfg.seed)
+        backbones = {"printed digits": models.load_pretrained("cnn-printed-digits"),
+                     "printed letters": models.load_pretrained("cnn-printed-letters"),
+                     "random labels": models.load_pretrained("cnn-random-labels"),
+                     "random init": models.SmallCNN(10)}
+        features = {name: train.extract_features(m.features, labelled.X, device="cpu") for name, m in backbones.items()}
+        ns.update(labelled=labelled, target_labels=labelled.y, backbones=backbones, target_features=features)
+    return ns
+
+
+_NAMESPACES: dict = {}
+
+
+def _run_cell(lesson: str, code: str) -> dict:
+    """Run the learner's cell on a fresh copy of the lesson's namespace; return the namespace after it."""
+    import copy
+    import types
+
+    if lesson not in _NAMESPACES:
+        _NAMESPACES[lesson] = _adversary_namespace(lesson)
+    ns = {}
+    for key, value in _NAMESPACES[lesson].items():
+        keep = isinstance(value, (types.ModuleType, types.FunctionType, type))
+        ns[key] = value if keep else copy.deepcopy(value)
+    exec(compile(code, f"<exercise {lesson} cell>", "exec"), ns)
+    return ns
+
+
+@pytest.mark.parametrize("pid,expected,what,code", ADVERSARY, ids=[f"{a[0]}-{i}" for i, a in enumerate(ADVERSARY)])
+def test_adversarial_answer(pid, expected, what, code):
+    if "pandas" in code:
+        pytest.importorskip("pandas")
+    ns = _run_cell(pid.split(".")[0], code)
+    result = grading.registry()[pid].grade(ns)
+    if expected == PASS:
+        assert result.status == PASS, f"{what}: {result.message}"
+    else:
+        assert result.status in (FAIL, ERROR), f"wrongly passed: {what}"
+        assert result.message, "a failing check must say why"

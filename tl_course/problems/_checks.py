@@ -73,6 +73,8 @@ def as_float_array(value, what: str) -> np.ndarray:
         arr = np.asarray(value)
         if arr.dtype == bool:
             raise CheckFailed(f"{what} True/False values, not numbers.")
+        if arr.dtype.kind in "USO":
+            raise CheckFailed(f"{what} {kind_of(value)} holding text or other objects, not numbers.")
         return arr.astype(float)
     except (TypeError, ValueError):
         raise CheckFailed(f"{what} {kind_of(value)}, not a number or an array of numbers.") from None
@@ -117,9 +119,9 @@ class Function(FunctionProblem):
     the wrong type fails with a sentence instead of crashing the check.
     """
 
-    def __init__(self, *args, pure: bool = False, **kwargs):
+    def __init__(self, *args, pure: bool = False, returns_float: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.pure = pure
+        self.pure, self.returns_float = pure, returns_float
 
     def check_values(self, **values):
         fn = values[self.var]
@@ -133,6 +135,9 @@ class Function(FunctionProblem):
             if self.pure and not _same_value(given, args):
                 raise CheckFailed(f"On test case {i}, `{self.var}` changed its arguments in place: work on a copy "
                                   "(or on new arrays), so the caller's data stay as they were.")
+            if self.returns_float and (isinstance(got, (bool, np.bool_)) or not isinstance(got, numbers.Real)):
+                raise CheckFailed(f"On test case {i}, `{self.var}` returned {kind_of(got)}; return a float "
+                                  "(e.g. with `float(...)`).")
             got_arr = as_float_array(got, f"On test case {i}, `{self.var}` returned")
             if got_arr.shape != want.shape:
                 raise CheckFailed(f"On test case {i}, `{self.var}` returned shape {got_arr.shape}; "

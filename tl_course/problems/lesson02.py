@@ -24,13 +24,13 @@ def _picks(sample_few_shot, y, k, seed):
     if len(idx) and (idx.min() < 0 or idx.max() >= len(y)):
         raise CheckFailed(f"`sample_few_shot` returned index {idx.max()} for labels of length {len(y)}: "
                           "return positions in `y`, not labels.")
+    if len(idx) > 1 and np.array_equal(np.sort(idx), np.sort(np.repeat(np.unique(y), k))):
+        raise CheckFailed("`sample_few_shot` returned the labels themselves: return their positions in `y`.")
     if len(set(idx.tolist())) != len(idx):
         raise CheckFailed("`sample_few_shot` returned the same index twice: sample *without* replacement.")
     counts = {int(c): int((y[idx] == c).sum()) for c in np.unique(y)}
     if set(counts.values()) != {k}:
         total = f" ({len(idx)} in all: k should count per class, not in total)" if len(idx) == k else ""
-        if np.array_equal(np.sort(idx), np.sort(np.repeat(np.unique(y), k))):
-            total = " — those look like the labels themselves: return their positions in `y`"
         raise CheckFailed(f"With k={k}, each class should appear exactly {k} times; got {counts}{total}.")
     return idx
 

@@ -36,8 +36,9 @@ def _change_cases():
     w = {"a": torch.tensor([3.0, 4.0])}
     two = {"conv": torch.randn(4, 3, generator=gen), "bias": torch.randn(4, generator=gen) * 10}
     moved = {"conv": two["conv"] + 1.0, "bias": two["bias"]}  # one tensor moves, the other does not
+    reordered = {"bias": moved["bias"], "conv": moved["conv"]}  # the same keys in another order
     return [(w, {"a": torch.tensor([3.0, 4.0])}), (w, {"a": torch.tensor([0.0, 0.0])}), (two, moved),
-            ({"x": torch.ones(2, 2)}, {"x": 3 * torch.ones(2, 2)})]
+            ({"x": torch.ones(2, 2)}, {"x": 3 * torch.ones(2, 2)}), (two, reordered)]
 
 
 def _check_partial_fine_tune(model, digits, test_idx, train_idx=None, val_idx=None):
@@ -78,11 +79,8 @@ def _check_partial_fine_tune(model, digits, test_idx, train_idx=None, val_idx=No
 
 
 def _check_chosen_lr(chosen_lr):
-    if isinstance(chosen_lr, str):  # "1e-3" is a clear answer; "the middle one" is not
-        try:
-            chosen_lr = float(chosen_lr)
-        except ValueError:
-            raise CheckFailed(f"`chosen_lr` should be a number such as 1e-3, not {chosen_lr!r}.") from None
+    if isinstance(chosen_lr, str):
+        raise CheckFailed(f"`chosen_lr` should be a number such as 1e-3, not the text {chosen_lr!r}.")
     lr = as_number(chosen_lr, "chosen_lr")
     best_val = max(RESULTS, key=lambda k: RESULTS[k]["val"])
     best_test = max(RESULTS, key=lambda k: RESULTS[k]["test"])
@@ -124,7 +122,7 @@ PROBLEMS = {
         hints=("Which numbers in a BatchNorm layer are not parameters, and are updated without any gradient?",),
         solution='bn_pitfall = "b"'),
     "q4": Function(
-        "04.q4", "relative_change", _relative_change, _change_cases, pure=True,
+        "04.q4", "relative_change", _relative_change, _change_cases, pure=True, returns_float=True,
         hints=("Treat all tensors together as one long vector of weights.",
                "Sum the squared differences over every tensor, and the squared weights of `before`; divide; square root.",
                "`math.sqrt(sum(((after[k] - before[k]) ** 2).sum() for k in before) / "

@@ -76,10 +76,6 @@ def _check_adabn(model, target_images):
             not torch.allclose(torch.as_tensor(target_images).float().cpu(), given):
         raise CheckFailed("`target_images` were changed (normalised or shifted in place?): AdaBN takes the target "
                           "images as they are; re-run the cell that loads them.")
-    training = [name or "model" for name, m in model.named_modules() if m.training]
-    if training:
-        raise CheckFailed(f"Part of the model is still in train mode ({training[0]}): call `model.eval()` so every "
-                          "BatchNorm layer uses its new statistics.")
     reference = adabn(load_pretrained("cnn-printed-digits"), given.clone(), device="cpu")
     layers, ref_layers, src_layers = (dict(_batchnorm_layers(m)) for m in (model, reference, source))
     for name, ref in ref_layers.items():
@@ -99,6 +95,10 @@ def _check_adabn(model, target_images):
                                   f"(it is {float(off / shift):.0%} of the way back to the source's): with the default "
                                   "momentum each batch only nudges it; reset the statistics and average them over "
                                   "exactly the given `target_images`, every layer in train mode, as `adapt.adabn` does.")
+    training = [name or "model" for name, m in model.named_modules() if m.training]
+    if training:
+        raise CheckFailed(f"Part of the model is still in train mode ({training[0]}): call `model.eval()` so every "
+                          "BatchNorm layer uses its new statistics.")
 
 
 def _iw_accuracy(correct, weights):
