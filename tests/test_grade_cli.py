@@ -205,7 +205,16 @@ def test_ctrl_c_keeps_what_was_graded_and_kills_the_rest(tmp_path):
     while not (tmp_path / "loop.pid").exists() and time.monotonic() < deadline:
         time.sleep(0.2)
     proc.send_signal(signal.SIGINT)
-    stdout, _ = proc.communicate(timeout=30)
+    try:
+        stdout, _ = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:             # never leave a grader (and its looping kernel) behind
+            proc.kill()
+            if (tmp_path / "loop.pid").exists():
+                try:
+                    os.kill(int((tmp_path / "loop.pid").read_text()), signal.SIGKILL)
+                except (OSError, ValueError):
+                    pass
     assert proc.returncode == 130 and "Interrupted" in stdout
     assert _rows(out)[("00_lean.ipynb", "00.q1")]["status"] == "PASS"
     assert ("00_loop.ipynb", "") not in _rows(out)

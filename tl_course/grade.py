@@ -27,6 +27,7 @@ import secrets
 import selectors
 import shutil
 import signal
+import site
 import subprocess
 import sys
 import tempfile
@@ -439,8 +440,12 @@ def sandbox_command(config: dict) -> list:
     no capabilities, killed with its parent."""
     root = Path(config["io"]).parent
     args = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
-    for tmp in sorted({"/tmp", tempfile.gettempdir()}):
+    tmps = sorted({"/tmp", tempfile.gettempdir()})
+    for tmp in tmps:
         args += ["--tmpfs", tmp]
+    for keep in sorted({sys.prefix, sys.base_prefix, sys.exec_prefix, *site.getsitepackages()}):
+        if Path(keep).exists() and any(Path(keep).is_relative_to(t) for t in tmps):
+            args += ["--ro-bind", keep, keep]    # a Python environment under /tmp must stay visible (read-only)
     args += ["--ro-bind", str(root / "kernel"), str(root / "kernel")]
     for name in ("work", "io"):
         args += ["--bind", str(root / name), str(root / name)]
@@ -947,10 +952,12 @@ def grade_batch(paths, *, jobs: int = 1, on_done=None, **options) -> list:
     except KeyboardInterrupt:
         _stopping.set()
         pool.shutdown(wait=False, cancel_futures=True)
-        kill_running()
+        deadline = time.monotonic() + 20
+        while not all(f.done() for f in futures) and time.monotonic() < deadline:
+            kill_running()                  # again and again: a child may register just after the first kill
+            time.sleep(0.2)
         raise
-    finally:
-        pool.shutdown(wait=True)
+    pool.shutdown(wait=True)
     return grades
 
 
@@ -1004,4 +1011,8 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    if code == 130:                         # interrupted: don't wait at exit for a worker thread still unwinding
+        sys.stdout.flush()
+        os._exit(code)
+    sys.exit(code)
