@@ -994,6 +994,9 @@ def main(argv=None) -> int:
 
     main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _interrupt) if main_thread else None  # `kill`: as clean as Ctrl-C
+    # Ctrl-C must stop the batch even when this process inherited an ignored SIGINT (Python then installs no
+    # handler of its own: a grader started by another tool would be impossible to interrupt).
+    previous_int = signal.signal(signal.SIGINT, signal.default_int_handler) if main_thread else None
     try:
         grades = grade_batch(args.paths, jobs=args.jobs, on_done=on_done, timeout=args.timeout,
                              notebook_timeout=args.notebook_timeout, exercise=args.exercise,
@@ -1006,6 +1009,7 @@ def main(argv=None) -> int:
     finally:
         if main_thread:
             signal.signal(signal.SIGTERM, previous)
+            signal.signal(signal.SIGINT, previous_int)
     print(format_total(grades))
     return 1 if any(g.outcome != GRADED for g in grades) else 0
 
