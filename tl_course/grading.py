@@ -268,13 +268,16 @@ class FunctionProblem(Problem):
             want = self.reference(*args)
             got_arr = np.asarray(got.detach().cpu() if hasattr(got, "detach") else got, dtype=float)
             want_arr = np.asarray(want.detach().cpu() if hasattr(want, "detach") else want, dtype=float)
-            if got_arr.shape != want_arr.shape:
-                raise CheckFailed(f"On test case {i + 1}, `{self.var}` returned shape {got_arr.shape}; "
-                                  f"expected {want_arr.shape}.")
-            if not np.allclose(got_arr, want_arr, rtol=self.rtol, atol=self.atol, equal_nan=False):
-                raise CheckFailed(f"On test case {i + 1} ({_describe_args(args)}), `{self.var}` returned "
-                                  f"{_describe(got_arr if got_arr.size > 1 else float(got_arr))}, "
-                                  f"expected {_describe(want_arr if want_arr.size > 1 else float(want_arr))}.")
+            self.require_close(i + 1, args, got_arr, want_arr)
+
+    def require_close(self, case: int, args, got: np.ndarray, want: np.ndarray) -> None:
+        """Fail unless test case number `case` returned `want`'s shape and values (within rtol/atol)."""
+        if got.shape != want.shape:
+            raise CheckFailed(f"On test case {case}, `{self.var}` returned shape {got.shape}; expected {want.shape}.")
+        if not np.allclose(got, want, rtol=self.rtol, atol=self.atol, equal_nan=False):
+            raise CheckFailed(f"On test case {case} ({_describe_args(args)}), `{self.var}` returned "
+                              f"{_describe(got if got.size > 1 else float(got))}, "
+                              f"expected {_describe(want if want.size > 1 else float(want))}.")
 
 
 def require_returned(got, var: str, none_ok: bool = False):

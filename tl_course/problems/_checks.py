@@ -10,7 +10,7 @@ import numbers
 import numpy as np
 import torch
 
-from ..grading import (CheckFailed, CustomProblem, FunctionProblem, _describe, _describe_args, _holds_blank, call_learner,
+from ..grading import (CheckFailed, CustomProblem, FunctionProblem, _holds_blank, call_learner,
                        require_returned)
 
 
@@ -138,14 +138,7 @@ class Function(FunctionProblem):
             if self.returns_float and (isinstance(got, (bool, np.bool_)) or not isinstance(got, numbers.Real)):
                 raise CheckFailed(f"On test case {i}, `{self.var}` returned {kind_of(got)}; return a float "
                                   "(e.g. with `float(...)`).")
-            got_arr = as_float_array(got, f"On test case {i}, `{self.var}` returned")
-            if got_arr.shape != want.shape:
-                raise CheckFailed(f"On test case {i}, `{self.var}` returned shape {got_arr.shape}; "
-                                  f"expected {want.shape}.")
-            if not np.allclose(got_arr, want, rtol=self.rtol, atol=self.atol, equal_nan=False):
-                raise CheckFailed(f"On test case {i} ({_describe_args(args)}), `{self.var}` returned "
-                                  f"{_describe(got_arr if got_arr.size > 1 else float(got_arr))}, "
-                                  f"expected {_describe(want if want.size > 1 else float(want))}.")
+            self.require_close(i, args, as_float_array(got, f"On test case {i}, `{self.var}` returned"), want)
 
 
 # ----------------------------------------------------------------------------------------------
