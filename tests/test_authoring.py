@@ -3,7 +3,7 @@
 import nbformat
 import pytest
 
-from tl_course.authoring import make_exercise, stub_code
+from tl_course.authoring import make_exercise, solution_texts, stub_code
 
 
 def test_assignment_block_becomes_blank():
@@ -41,3 +41,23 @@ def test_solution_only_cells_and_lines_are_dropped():
     assert "solutions/07_demo.ipynb" in out.cells[0].source
     assert out.cells[1].source == "# YOUR CODE HERE\nanswer = ____"
     assert "secret" not in nbformat.writes(out)
+
+
+def test_model_answer_is_the_block_of_the_cell_that_checks_the_question():
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("x = 1\n# BEGIN SOLUTION\ntotal = x + 1\n# END SOLUTION\nex.q2.check()"),
+        nbformat.v4.new_code_cell('import numpy as np\n\ndef f(x):\n    """Doc."""\n    # BEGIN SOLUTION\n'
+                                  "    if x:\n        return 2 * x\n    return 0\n    # END SOLUTION\n\nex.q1.check()"),
+        nbformat.v4.new_code_cell("ex.q3.check()"),
+    ])
+    assert solution_texts(nb) == {"q2": "total = x + 1",
+                                  "q1": "def f(x):\n    if x:\n        return 2 * x\n    return 0"}
+
+
+@pytest.mark.parametrize("cells", [["# BEGIN SOLUTION\na = 1\n# END SOLUTION"],
+                                   ["# BEGIN SOLUTION\na = 1\n# END SOLUTION\nex.q1.check()\nex.q2.check()"],
+                                   ["# BEGIN SOLUTION\na = 1\n# END SOLUTION\nex.q1.check()"] * 2])
+def test_a_block_must_answer_exactly_one_question_once(cells):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    with pytest.raises(ValueError, match="(?i)question"):
+        solution_texts(nb)

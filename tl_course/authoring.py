@@ -7,19 +7,28 @@ Markers in a solution notebook:
   indentation, and `return ____` if the block returns;
 * a cell tagged `solution-only` is dropped, and so is a Markdown line containing `<!-- solution-only -->`.
 
-Run `python -m tl_course.authoring` from the repository root to regenerate `exercises/` (a test fails
-when they are out of date).
+The same blocks are the model answers that `ex.q1.solution()` shows: the block of the cell that calls
+`ex.q1.check()`, under the `def` line of the function it completes. The installed package has no solutions/,
+so they are copied into `tl_course/problems/solutions.json`.
+
+Run `python -m tl_course.authoring` from the repository root to regenerate `exercises/` and that file (a test
+fails when they are out of date).
 """
 
 from __future__ import annotations
 
 import ast
 import copy
+import json
+import re
 import sys
 from pathlib import Path
 
 BEGIN, END = "# BEGIN SOLUTION", "# END SOLUTION"
 SOLUTION_ONLY = "solution-only"
+CHECK = re.compile(r"\bex\.(q\d+)\.check\(\)")
+# The model answers `ex.qN.solution()` shows, copied from solutions/ into the package (which ships without them).
+SOLUTION_TEXTS = Path("tl_course") / "problems" / "solutions.json"
 GENERATED_NOTE = ("<!-- Generated from solutions/{name} by `python -m tl_course.authoring`: "
                   "edit the solution notebook, not this file. -->")
 
@@ -54,31 +63,69 @@ def _assigned_names(block: list[str]) -> tuple[list[str], bool]:
     return names, returns
 
 
-def stub_code(source: str) -> str:
-    """Replace every marked solution block in a code cell's source by a `# YOUR CODE HERE` stub."""
-    out, block, indent, inside = [], [], "", False
-    for line in source.splitlines():
+def solution_blocks(lines: list[str]) -> list[tuple[int, int, str]]:
+    """Find the marked solution blocks of a cell's lines: (BEGIN line, END line, indentation) for each."""
+    blocks, begin = [], None
+    for i, line in enumerate(lines):
         stripped = line.strip()
         if stripped == BEGIN:
-            if inside:
+            if begin is not None:
                 raise ValueError("Nested `# BEGIN SOLUTION` markers.")
-            inside, block, indent = True, [], line[: len(line) - len(line.lstrip())]
+            begin = i
         elif stripped == END:
-            if not inside:
+            if begin is None:
                 raise ValueError("`# END SOLUTION` without a matching `# BEGIN SOLUTION`.")
-            names, returns = _assigned_names(block)
-            out.append(f"{indent}# YOUR CODE HERE")
-            out.extend(f"{indent}{name} = ____" for name in names)
-            if returns:
-                out.append(f"{indent}return ____")
-            inside = False
-        elif not inside:
-            out.append(line)
-        else:
-            block.append(line)
-    if inside:
+            blocks.append((begin, i, lines[begin][: len(lines[begin]) - len(lines[begin].lstrip())]))
+            begin = None
+    if begin is not None:
         raise ValueError("`# BEGIN SOLUTION` without a matching `# END SOLUTION`.")
-    return "\n".join(out)
+    return blocks
+
+
+def stub_code(source: str) -> str:
+    """Replace every marked solution block in a code cell's source by a `# YOUR CODE HERE` stub."""
+    lines = source.splitlines()
+    out, rest = [], 0
+    for begin, end, indent in solution_blocks(lines):
+        names, returns = _assigned_names(lines[begin + 1:end])
+        out += lines[rest:begin] + [f"{indent}# YOUR CODE HERE"] + [f"{indent}{name} = ____" for name in names]
+        out += [f"{indent}return ____"] if returns else []
+        rest = end + 1
+    return "\n".join(out + lines[rest:])
+
+
+def shown_solution(lines: list[str], begin: int, end: int, indent: str) -> str:
+    """The model answer a learner is shown for one block: its lines, under the `def` line of the function it
+    completes (the signature, without the docstring)."""
+    shown = lines[begin + 1:end]
+    if indent:
+        header = next((line for line in reversed(lines[:begin])
+                       if line.strip() and len(line) - len(line.lstrip()) < len(indent)), "")
+        if header.lstrip().startswith("def "):
+            shown.insert(0, header)
+    margin = min(len(line) - len(line.lstrip()) for line in shown if line.strip())
+    return "\n".join(line[margin:] for line in shown)
+
+
+def solution_texts(solution_nb) -> dict:
+    """Return `{"q1": model answer, ...}` of a solution notebook: each block answers the question its cell checks
+    (`ex.q1.check()`)."""
+    texts = {}
+    for cell in solution_nb.cells:
+        if cell.cell_type != "code":
+            continue
+        lines = cell.source.splitlines()
+        blocks = solution_blocks(lines)
+        if not blocks:
+            continue
+        questions = CHECK.findall(cell.source)
+        if len(questions) != 1:
+            raise ValueError(f"A cell with a solution block must check exactly one question (`ex.qN.check()`), "
+                             f"not {len(questions)}: {lines[0]!r}")
+        if questions[0] in texts or len(blocks) > 1:
+            raise ValueError(f"Question {questions[0]} has more than one solution block.")
+        texts[questions[0]] = shown_solution(lines, *blocks[0])
+    return texts
 
 
 def make_exercise(solution_nb, name: str):
@@ -101,31 +148,40 @@ def make_exercise(solution_nb, name: str):
 
 
 def generate_all(root: Path = Path("."), check: bool = False) -> list[str]:
-    """Write (or with `check`, only compare) every `exercises/NN_*.ipynb`; return the stale ones."""
+    """Write (or with `check`, only compare) every `exercises/NN_*.ipynb` and the shipped model answers;
+    return the stale ones."""
     import nbformat
 
     from . import colab
 
-    stale = []
+    stale, texts = [], {}
     for solution in sorted((root / "solutions").glob("*.ipynb")):
         target = root / "exercises" / solution.name
-        nb = make_exercise(nbformat.read(solution, as_version=4), solution.name)
+        solution_nb = nbformat.read(solution, as_version=4)
+        texts.update({f"{solution.name[:2]}.{q}": text for q, text in solution_texts(solution_nb).items()})
+        nb = make_exercise(solution_nb, solution.name)
         colab.sync_notebook(nb, target.relative_to(root).as_posix())
-        text = nbformat.writes(nb) + "\n"
-        if not target.exists() or target.read_text() != text:
-            stale.append(str(target))
-            if not check:
-                target.write_text(text)
-    return stale
+        stale += _write_if_changed(target, nbformat.writes(nb) + "\n", check)
+    shipped = json.dumps(dict(sorted(texts.items())), indent=1, ensure_ascii=False) + "\n"
+    return stale + _write_if_changed(root / SOLUTION_TEXTS, shipped, check)
+
+
+def _write_if_changed(target: Path, text: str, check: bool) -> list[str]:
+    """Write `text` to `target` unless it holds it already (with `check`, never write); return [target] if stale."""
+    if target.exists() and target.read_text(encoding="utf-8") == text:
+        return []
+    if not check:
+        target.write_text(text, encoding="utf-8")
+    return [str(target)]
 
 
 def main(argv=None) -> int:
-    """Regenerate `exercises/` from `solutions/` (`--check`: only report what is stale)."""
+    """Regenerate `exercises/` and the shipped model answers from `solutions/` (`--check`: only report what is stale)."""
     argv = sys.argv[1:] if argv is None else argv
     check = "--check" in argv
     stale = generate_all(Path("."), check=check)
     verb = "out of date" if check else "written"
-    print("\n".join(f"{verb}: {s}" for s in stale) or "exercises/ is up to date with solutions/.")
+    print("\n".join(f"{verb}: {s}" for s in stale) or f"exercises/ and {SOLUTION_TEXTS} are up to date with solutions/.")
     return 1 if check and stale else 0
 
 
