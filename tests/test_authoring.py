@@ -1,9 +1,15 @@
 """The exercise generator, on small fixture notebooks."""
 
+import shutil
+from pathlib import Path
+
 import nbformat
 import pytest
 
+from tl_course import authoring, grading
 from tl_course.authoring import make_exercise, solution_texts, stub_code
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_assignment_block_becomes_blank():
@@ -61,3 +67,27 @@ def test_a_block_must_answer_exactly_one_question_once(cells):
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
     with pytest.raises(ValueError, match="(?i)question"):
         solution_texts(nb)
+
+
+@pytest.mark.parametrize("lesson", grading.all_lessons())
+def test_every_question_shows_the_block_of_its_solution_notebook(lesson):
+    (path,) = (ROOT / "solutions").glob(f"{lesson}_*.ipynb")
+    blocks = solution_texts(nbformat.read(path, as_version=4))
+    problems = grading.problems_for(lesson)
+    assert set(blocks) == {key for key, problem in problems.items() if problem.graded}
+    for key, text in blocks.items():
+        assert problems[key].solution_text == text, f"{lesson}.{key} differs: run python -m tl_course.authoring"
+
+
+def test_a_changed_solution_block_makes_the_shipped_answers_stale(tmp_path):
+    for folder in ("solutions", "exercises"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    shipped = tmp_path / authoring.SOLUTION_TEXTS
+    shipped.parent.mkdir(parents=True)
+    shutil.copy(ROOT / authoring.SOLUTION_TEXTS, shipped)
+    assert authoring.generate_all(tmp_path, check=True) == []
+    notebook = tmp_path / "solutions" / "03_feature_extraction.ipynb"
+    notebook.write_text(notebook.read_text().replace("return fmap.mean((2, 3))", "return fmap.mean(dim=(2, 3))"))
+    assert authoring.generate_all(tmp_path, check=True) == [str(shipped)]
+    authoring.generate_all(tmp_path)
+    assert "fmap.mean(dim=(2, 3))" in shipped.read_text()

@@ -17,7 +17,9 @@ same `Problem.grade` in its own process on values exported from the notebook's k
 
 from __future__ import annotations
 
+import functools
 import importlib
+import json
 import math
 import sys
 import traceback
@@ -114,6 +116,7 @@ class Problem:
     graded: bool = True
 
     def __init__(self, id: str, *, vars=(), hints=(), solution: str = ""):
+        # Without `solution`, the model answer is the solution notebook's block for this question (read when shown).
         self.id = id
         self.vars = tuple(vars) if vars else self.vars
         self.hints = tuple(hints) if hints else self.hints
@@ -123,7 +126,7 @@ class Problem:
     def solution_text(self) -> str:
         """The model solution; reading it counts as viewing it (the grader reports it)."""
         record_view(self.id, "solution")
-        return self._solution_text
+        return self._solution_text or shipped_solutions().get(self.id, "")
 
     @solution_text.setter
     def solution_text(self, text: str) -> None:
@@ -159,6 +162,12 @@ class Problem:
         except (Exception, SystemExit) as exc:  # a check tripped over an answer of an unexpected kind
             return Result(self.id, FAIL, f"{_names(self.vars)} could not be checked: {_one_line(exc)}")
         return Result(self.id, PASS, "")
+
+
+@functools.cache
+def shipped_solutions() -> dict:
+    """Return the model answer of every question by id, copied from solutions/ by `python -m tl_course.authoring`."""
+    return json.loads((Path(__file__).parent / "problems" / "solutions.json").read_text(encoding="utf-8"))
 
 
 def _names(names) -> str:
@@ -496,8 +505,6 @@ def report_json() -> str:
 
     Kept for notebooks that call it; `python -m tl_course.grade` does not read it (a notebook could forge it).
     """
-    import json
-
     rows = [{"id": r.problem_id, "status": r.status, "message": r.message}
             for ex in _bound for r in ex.grade_all()]
     return json.dumps(rows)

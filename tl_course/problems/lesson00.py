@@ -39,11 +39,9 @@ PROBLEMS = {
     "q1": CustomProblem(
         "00.q1", ("num_images",), _check_num_images,
         hints=("`load_digits()` returns a bunch with an `images` array; how long is it?",
-               "`len(load_digits().images)`"),
-        solution="from sklearn.datasets import load_digits\nnum_images = len(load_digits().images)"),
+               "`len(load_digits().images)`")),
     "q2": CustomProblem(
         "00.q2", ("arr", "x"), _check_array,
         hints=("A tensor on a GPU must come back to the CPU before it can become a NumPy array.",
-               "`x.cpu().numpy()`"),
-        solution="arr = x.cpu().numpy()"),
+               "`x.cpu().numpy()`")),
 }

@@ -166,35 +166,23 @@ PROBLEMS = {
         "02.q1", ("sample_few_shot",), _check_sample_few_shot,
         hints=("For every class c, find the positions where `y == c`, then pick k of them at random.",
                "`rng = np.random.default_rng(seed)` and `rng.choice(members, size=k, replace=False)`.",
-               "Concatenate the picks of all classes with `np.concatenate` and return them."),
-        solution=("def sample_few_shot(y, k, seed):\n"
-                  "    rng = np.random.default_rng(seed)\n"
-                  "    picks = [rng.choice(np.flatnonzero(y == c), size=k, replace=False) for c in np.unique(y)]\n"
-                  "    return np.concatenate(picks)")),
+               "Concatenate the picks of all classes with `np.concatenate` and return them.")),
     "q2": CustomProblem(
         "02.q2", ("epochs_to_reach",), _check_epochs_to_reach,
         hints=("Walk through the accuracies in order and stop at the first one that reaches the target.",
                "`enumerate(val_accs, start=1)` counts epochs from 1.",
-               "Return None after the loop if no epoch reached it."),
-        solution=("def epochs_to_reach(val_accs, target):\n"
-                  "    for epoch, acc in enumerate(val_accs, start=1):\n"
-                  "        if acc >= target:\n"
-                  "            return epoch\n"
-                  "    return None")),
+               "Return None after the loop if no epoch reached it.")),
     "q3": CustomCheck(
         "02.q3", ("probe_acc", "features", "faces", "train_idx", "val_idx", "test_idx"), _check_probe_acc,
         optional=("probe",),
         hints=("`train.linear_probe(F_train, y_train, F_val, y_val)` returns a fitted probe; C is chosen on validation.",
                "Index the features and labels with `train_idx` and `val_idx`; score with `probe.score(F, y)`.",
-               "`probe_acc = probe.score(features[test_idx], faces.y[test_idx])`"),
-        solution=("probe = train.linear_probe(features[train_idx], faces.y[train_idx], features[val_idx], faces.y[val_idx])\n"
-                  "probe_acc = probe.score(features[test_idx], faces.y[test_idx])")),
+               "`probe_acc = probe.score(features[test_idx], faces.y[test_idx])`")),
     "q4": ChoiceProblem(
         "02.q4", "many_labels", "b", ["a", "b", "c", "d"],
         why=("Lesson 02 measured a gap of more than ten points at 1 label per class that was gone at 40: "
              "the benefit is data efficiency, and it shrinks as labels grow."),
-        hints=("Look at the right end of the learning curve in lesson 02.",),
-        solution='many_labels = "b"'),
+        hints=("Look at the right end of the learning curve in lesson 02.",)),
     "q5": ThoughtProblem(
         "02.q5",
         answer=("If the learning rate (or C) were picked by test accuracy, the test set would have been used for "

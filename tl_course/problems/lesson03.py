@@ -115,24 +115,18 @@ PROBLEMS = {
         "03.q1", "global_average_pool", _global_average_pool, _pool_cases, pure=True,
         hints=("A feature map has shape (N, C, H, W): one H×W map per channel per image.",
                "Average over the two spatial dimensions only, keeping N and C.",
-               "`fmap.mean((2, 3))`"),
-        solution="def global_average_pool(fmap):\n    return fmap.mean((2, 3))"),
+               "`fmap.mean((2, 3))`")),
     "q2": CustomCheck(
         "03.q2", ("model", "digits", "test_idx"), _check_frozen_extractor, optional=("train_idx",),
         hints=("Three steps: load the pretrained model, freeze its backbone, give it a new head for 10 classes; then train.",
                "`models.freeze(model)` then `models.replace_head(model, 10)`; train with `train.fit(model, (X, y), ...)`.",
                "model = models.load_pretrained('cnn-printed-digits'); models.freeze(model); models.replace_head(model, 10); "
-               "train.fit(model, (digits.X[train_idx], digits.y[train_idx]), num_epochs=30, lr=1e-2, seed=cfg.seed)"),
-        solution=("model = models.load_pretrained(\"cnn-printed-digits\")\n"
-                  "models.freeze(model)\n"
-                  "models.replace_head(model, num_classes=10)\n"
-                  "train.fit(model, (digits.X[train_idx], digits.y[train_idx]), num_epochs=30, lr=1e-2, seed=cfg.seed)")),
+               "train.fit(model, (digits.X[train_idx], digits.y[train_idx]), num_epochs=30, lr=1e-2, seed=cfg.seed)")),
     "q3": ChoiceProblem(
         "03.q3", "best_depth", "middle", ["early", "middle", "last"],
         why=("In lesson 03 the probe on middle blocks (3-11) beat the last layer by about 15-20 points on the "
              "texture patches, and the first blocks too: textures are mid-level patterns."),
-        hints=("Look at the depth plot of lesson 03: where is the pretrained curve highest?",),
-        solution='best_depth = "middle"'),
+        hints=("Look at the depth plot of lesson 03: where is the pretrained curve highest?",)),
     "q4": ThoughtProblem(
         "03.q4",
         answer=("Caching is exact when the base is a fixed function of fixed inputs: frozen weights, evaluation "

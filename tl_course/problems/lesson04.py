@@ -99,42 +99,29 @@ PROBLEMS = {
         "04.q1", "layer_learning_rates", _layer_learning_rates, _rate_cases,
         hints=("The head gets `head_lr`; the last block `head_lr / mult`; the one before `head_lr / mult**2`; ...",
                "Return the list in network order: first block first, head last; its length is num_blocks + 1.",
-               "`[head_lr / mult ** (num_blocks - i) for i in range(num_blocks)] + [head_lr]`"),
-        solution=("def layer_learning_rates(head_lr, num_blocks, mult):\n"
-                  "    return [head_lr / mult ** (num_blocks - i) for i in range(num_blocks)] + [head_lr]")),
+               "`[head_lr / mult ** (num_blocks - i) for i in range(num_blocks)] + [head_lr]`")),
     "q2": CustomCheck(
         "04.q2", ("model", "digits", "test_idx"), _check_partial_fine_tune, optional=("train_idx", "val_idx"),
         hints=("Load the pretrained model, give it a new 10-class head, freeze only its first block, then train.",
                "`models.freeze(model, up_to=1)` freezes the first layer of `model.features` (the first conv block).",
                "model = models.load_pretrained('cnn-printed-digits'); models.replace_head(model, 10); "
                "models.freeze(model, up_to=1); train.fit_steps(model, digits.X[train_idx], digits.y[train_idx], "
-               "val=(digits.X[val_idx], digits.y[val_idx]), steps=200, lr=1e-3, seed=cfg.seed)"),
-        solution=("model = models.load_pretrained(\"cnn-printed-digits\")\n"
-                  "models.replace_head(model, num_classes=10)\n"
-                  "models.freeze(model, up_to=1)\n"
-                  "train.fit_steps(model, digits.X[train_idx], digits.y[train_idx],\n"
-                  "                val=(digits.X[val_idx], digits.y[val_idx]), steps=200, lr=1e-3, seed=cfg.seed)")),
+               "val=(digits.X[val_idx], digits.y[val_idx]), steps=200, lr=1e-3, seed=cfg.seed)")),
     "q3": ChoiceProblem(
         "04.q3", "bn_pitfall", "b", ["a", "b", "c", "d"],
         why=("Gradients were off, so no weight moved; but BatchNorm layers in train mode overwrite their running "
              "mean and variance with the statistics of the batches they see. Lesson 04 measured the features "
              "changing by about 45 %."),
-        hints=("Which numbers in a BatchNorm layer are not parameters, and are updated without any gradient?",),
-        solution='bn_pitfall = "b"'),
+        hints=("Which numbers in a BatchNorm layer are not parameters, and are updated without any gradient?",)),
     "q4": Function(
         "04.q4", "relative_change", _relative_change, _change_cases, pure=True, returns_float=True,
         hints=("Treat all tensors together as one long vector of weights.",
                "Sum the squared differences over every tensor, and the squared weights of `before`; divide; square root.",
                "`math.sqrt(sum(((after[k] - before[k]) ** 2).sum() for k in before) / "
-               "sum((before[k] ** 2).sum() for k in before))`"),
-        solution=("def relative_change(before, after):\n"
-                  "    change = sum(((after[k] - before[k]) ** 2).sum() for k in before)\n"
-                  "    size = sum((before[k] ** 2).sum() for k in before)\n"
-                  "    return float((change / size) ** 0.5)")),
+               "sum((before[k] ** 2).sum() for k in before))`")),
     "q5": CustomProblem(
         "04.q5", ("chosen_lr",), _check_chosen_lr,
-        hints=("Which of the two columns may you look at when you choose?",),
-        solution="chosen_lr = 1e-3"),
+        hints=("Which of the two columns may you look at when you choose?",)),
     "q6": ThoughtProblem(
         "04.q6",
         answer=("A new head starts random, so its first gradients are large and point in arbitrary directions; "
