@@ -354,5 +354,5 @@ def test_a_check_that_crashes_on_an_answer_fails_that_question_only():
     def fussy(answer):
         return {"a": 1}[answer]  # a KeyError on an unexpected answer
 
-    result = grading.CustomProblem("99.q1", ("answer",), fussy).grade({"answer": "b"})
+    result = grading.CustomProblem(("answer",), fussy, id="99.q1").grade({"answer": "b"})
     assert result.status == grading.FAIL and result.message == "`answer` could not be checked: KeyError: 'b'"

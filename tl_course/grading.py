@@ -10,7 +10,7 @@ In a notebook::
     ex.q1.solution()   # recorded: the teacher's grade sheet says the solution was viewed
 
 Problems are declared in `tl_course.problems` (one module per lesson); each has a stable id such as
-"01.q2". A problem reads the learner's variable(s) from the notebook's globals, so checks need no
+"01.q2" (lesson module and question key, given by `with_ids`). A problem reads the learner's variable(s) from the notebook's globals, so checks need no
 arguments. `python -m tl_course.grade` grades finished notebooks from the command line, calling the
 same `Problem.grade` in its own process on values exported from the notebook's kernel.
 """
@@ -108,14 +108,15 @@ def call_learner(fn, *args, **kwargs):
 class Problem:
     """One graded question. Subclasses implement `check_values(**values)` by raising `CheckFailed`.
 
-    `vars` names the notebook variables the problem reads; `hints` go from gentle to explicit.
+    `vars` names the notebook variables the problem reads; `hints` go from gentle to explicit; the `id` comes
+    from `with_ids` in the lesson module.
     """
 
     vars: tuple = ()
     hints: tuple = ()
     graded: bool = True
 
-    def __init__(self, id: str, *, vars=(), hints=(), solution: str = ""):
+    def __init__(self, *, vars=(), hints=(), solution: str = "", id: str = ""):
         # Without `solution`, the model answer is the solution notebook's block for this question (read when shown).
         self.id = id
         self.vars = tuple(vars) if vars else self.vars
@@ -209,10 +210,10 @@ class ValueProblem(Problem):
     `fraction=True` adds "you gave a percentage" feedback; `lo`/`hi` give a range instead of a value.
     """
 
-    def __init__(self, id: str, var: str, expected=None, *, rtol: float = 1e-6, atol: float = 1e-8,
+    def __init__(self, var: str, expected=None, *, rtol: float = 1e-6, atol: float = 1e-8,
                  lo: float | None = None, hi: float | None = None, fraction: bool = False,
                  integer: bool = False, shape=None, **kwargs):
-        super().__init__(id, vars=(var,), **kwargs)
+        super().__init__(vars=(var,), **kwargs)
         self.var, self.expected, self.rtol, self.atol = var, expected, rtol, atol
         self.lo, self.hi, self.fraction, self.integer, self.shape = lo, hi, fraction, integer, shape
 
@@ -262,9 +263,9 @@ class FunctionProblem(Problem):
     `cases` is a list of argument tuples (edge cases included); `reference` computes the right answer.
     """
 
-    def __init__(self, id: str, var: str, reference, cases, *, rtol: float = 1e-5, atol: float = 1e-6,
+    def __init__(self, var: str, reference, cases, *, rtol: float = 1e-5, atol: float = 1e-6,
                  **kwargs):
-        super().__init__(id, vars=(var,), **kwargs)
+        super().__init__(vars=(var,), **kwargs)
         self.var, self.reference, self.cases, self.rtol, self.atol = var, reference, cases, rtol, atol
 
     def check_values(self, **values):
@@ -309,8 +310,8 @@ class CustomProblem(Problem):
     Use it for behaviour: "the backbone is frozen", "held-out accuracy ≥ X".
     """
 
-    def __init__(self, id: str, vars, check, **kwargs):
-        super().__init__(id, vars=vars, **kwargs)
+    def __init__(self, vars, check, **kwargs):
+        super().__init__(vars=vars, **kwargs)
         self._check = check
 
     def check_values(self, **values):
@@ -320,8 +321,8 @@ class CustomProblem(Problem):
 class ChoiceProblem(Problem):
     """The learner picks one of `options` (a string, case-insensitive); `why` explains the right answer on a miss."""
 
-    def __init__(self, id: str, var: str, correct: str, options, *, why: str = "", **kwargs):
-        super().__init__(id, vars=(var,), **kwargs)
+    def __init__(self, var: str, correct: str, options, *, why: str = "", **kwargs):
+        super().__init__(vars=(var,), **kwargs)
         self.var, self.correct, self.options, self.why = var, correct.lower(), [o.lower() for o in options], why
 
     def check_values(self, **values):
@@ -338,12 +339,20 @@ class ThoughtProblem(Problem):
 
     graded = False
 
-    def __init__(self, id: str, answer: str, **kwargs):
-        super().__init__(id, solution=answer, **kwargs)
+    def __init__(self, answer: str, **kwargs):
+        super().__init__(solution=answer, **kwargs)
         self.answer = answer
 
     def grade(self, namespace):
         return Result(self.id, ANSWER, self.answer)
+
+
+def with_ids(module: str, problems: dict) -> dict:
+    """Give the problems of a lesson module their stable ids ("03.q1" for key "q1" in `lesson03`); return them."""
+    lesson = module.rpartition(".lesson")[2]
+    for key, problem in problems.items():
+        problem.id = f"{lesson}.{key}"
+    return problems
 
 
 # ----------------------------------------------------------------------------------------------

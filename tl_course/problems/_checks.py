@@ -239,8 +239,8 @@ class CustomCheck(CustomProblem):
     without marking an answer as not attempted when it is missing.
     """
 
-    def __init__(self, id: str, vars, check, *, optional=(), **kwargs):
-        super().__init__(id, vars, check, **kwargs)
+    def __init__(self, vars, check, *, optional=(), **kwargs):
+        super().__init__(vars, check, **kwargs)
         self.optional = tuple(optional)
         self._extra = {}
 

@@ -3,7 +3,7 @@
 import numpy as np
 import torch
 
-from ..grading import CheckFailed, CustomProblem
+from ..grading import CheckFailed, CustomProblem, with_ids
 from ._checks import as_number, kind_of
 
 NUM_DIGITS = 1797  # images in scikit-learn's `load_digits()`
@@ -35,13 +35,13 @@ def _check_array(arr, x):
                           "`x` itself, and leave `x` unchanged.")
 
 
-PROBLEMS = {
+PROBLEMS = with_ids(__name__, {
     "q1": CustomProblem(
-        "00.q1", ("num_images",), _check_num_images,
+        ("num_images",), _check_num_images,
         hints=("`load_digits()` returns a bunch with an `images` array; how long is it?",
                "`len(load_digits().images)`")),
     "q2": CustomProblem(
-        "00.q2", ("arr", "x"), _check_array,
+        ("arr", "x"), _check_array,
         hints=("A tensor on a GPU must come back to the CPU before it can become a NumPy array.",
                "`x.cpu().numpy()`")),
-}
+})

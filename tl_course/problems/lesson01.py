@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ..grading import CheckFailed, ChoiceProblem, CustomProblem, ThoughtProblem
+from ..grading import CheckFailed, ChoiceProblem, CustomProblem, ThoughtProblem, with_ids
 from ._checks import Function, as_number, kind_of
 
 
@@ -93,36 +93,35 @@ def _q_cases():
     ]
 
 
-PROBLEMS = {
+PROBLEMS = with_ids(__name__, {
     "q1": CustomProblem(
-        "01.q1", ("test_acc", "clf", "X_train", "y_train", "X_test", "y_test"), _check_test_acc,
+        ("test_acc", "clf", "X_train", "y_train", "X_test", "y_test"), _check_test_acc,
         hints=("Accuracy is the fraction of correct predictions on images the model did not train on.",
                "scikit-learn classifiers have a `.score(X, y)` method that returns accuracy as a fraction.",
                "`test_acc = clf.score(X_test, y_test)`")),
     "q2": Function(
-        "01.q2", "cluster_purity", _purity, _purity_cases, pure=True,
+        "cluster_purity", _purity, _purity_cases, pure=True,
         hints=("For each cluster, find its most common label, and count how many members have that label.",
                "`np.bincount(labels[clusters == c]).max()` counts the majority label of cluster `c`.",
                "Sum those counts over `np.unique(clusters)` and divide by the number of points.")),
     "q3": Function(
-        "01.q3", "q_update", _q_update, _q_cases,
+        "q_update", _q_update, _q_cases,
         hints=("The target is the reward plus the discounted best value of the next state.",
                "When `done` is True there is no next state to look ahead to: the target is just the reward.",
                "`new = Q[s, a] + alpha * (target - Q[s, a])`")),
     "q4": ChoiceProblem(
-        "01.q4", "robot_vacuum", "reinforcement", ["supervised", "unsupervised", "reinforcement", "transfer"],
+        "robot_vacuum", "reinforcement", ["supervised", "unsupervised", "reinforcement", "transfer"],
         why="No one labels the right route: the robot acts and improves from a score — a reward.",
         hints=("What does the robot learn from: labels, structure, or a score for what it did?",)),
     "q5": ChoiceProblem(
-        "01.q5", "new_clinic", "transfer", ["supervised", "unsupervised", "reinforcement", "transfer"],
+        "new_clinic", "transfer", ["supervised", "unsupervised", "reinforcement", "transfer"],
         why=("A model already trained on many X-rays is reused for the new clinic's 50 labelled images: "
              "that is transfer learning (whose last step is supervised fine-tuning)."),
         hints=("The clinic has only 50 labels, but a model trained on 100,000 X-rays exists. What would you start from?",)),
     "q6": ThoughtProblem(
-        "01.q6",
         answer=("The digit classifier already knows *which digit* an image shows, and parity is a simple function "
                 "of the digit, so 20 labels suffice to learn it on top. Transfer would not help if the source knew "
                 "nothing useful for the target (e.g. a face classifier for digits), or if the target had thousands "
                 "of labels, where scratch catches up."),
         hints=("Think about what the source model's outputs tell the parity classifier.",)),
-}
+})

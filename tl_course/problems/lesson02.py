@@ -5,7 +5,8 @@ import numbers
 
 import numpy as np
 
-from ..grading import CheckFailed, ChoiceProblem, CustomProblem, ThoughtProblem, call_learner, require_returned
+from ..grading import (CheckFailed, ChoiceProblem, CustomProblem, ThoughtProblem, call_learner, require_returned,
+                       with_ids)
 from ..train import History, linear_probe
 from ._checks import CustomCheck, _same_value, as_index_array, as_number, kind_of, require_split
 
@@ -161,34 +162,33 @@ def _check_probe_acc(probe_acc, features, faces, train_idx, val_idx, test_idx, p
                       f"`train_idx` with C chosen on `val_idx`.")
 
 
-PROBLEMS = {
+PROBLEMS = with_ids(__name__, {
     "q1": CustomProblem(
-        "02.q1", ("sample_few_shot",), _check_sample_few_shot,
+        ("sample_few_shot",), _check_sample_few_shot,
         hints=("For every class c, find the positions where `y == c`, then pick k of them at random.",
                "`rng = np.random.default_rng(seed)` and `rng.choice(members, size=k, replace=False)`.",
                "Concatenate the picks of all classes with `np.concatenate` and return them.")),
     "q2": CustomProblem(
-        "02.q2", ("epochs_to_reach",), _check_epochs_to_reach,
+        ("epochs_to_reach",), _check_epochs_to_reach,
         hints=("Walk through the accuracies in order and stop at the first one that reaches the target.",
                "`enumerate(val_accs, start=1)` counts epochs from 1.",
                "Return None after the loop if no epoch reached it.")),
     "q3": CustomCheck(
-        "02.q3", ("probe_acc", "features", "faces", "train_idx", "val_idx", "test_idx"), _check_probe_acc,
+        ("probe_acc", "features", "faces", "train_idx", "val_idx", "test_idx"), _check_probe_acc,
         optional=("probe",),
         hints=("`train.linear_probe(F_train, y_train, F_val, y_val)` returns a fitted probe; C is chosen on validation.",
                "Index the features and labels with `train_idx` and `val_idx`; score with `probe.score(F, y)`.",
                "`probe_acc = probe.score(features[test_idx], faces.y[test_idx])`")),
     "q4": ChoiceProblem(
-        "02.q4", "many_labels", "b", ["a", "b", "c", "d"],
+        "many_labels", "b", ["a", "b", "c", "d"],
         why=("Lesson 02 measured a gap of more than ten points at 1 label per class that was gone at 40: "
              "the benefit is data efficiency, and it shrinks as labels grow."),
         hints=("Look at the right end of the learning curve in lesson 02.",)),
     "q5": ThoughtProblem(
-        "02.q5",
         answer=("If the learning rate (or C) were picked by test accuracy, the test set would have been used for "
                 "training decisions: the reported number would be optimistically biased (the best of several tries "
                 "on the same images), and the comparison would reward whichever method had more settings to try. "
                 "Choosing on validation data, with the same number of candidates for both methods, keeps the test "
                 "set an honest estimate and the baseline fair."),
         hints=("What would the test accuracy then measure: the model, or the luck of picking?",)),
-}
+})

@@ -3,7 +3,7 @@
 import numpy as np
 import torch
 
-from ..grading import CheckFailed, ChoiceProblem, ThoughtProblem, call_learner
+from ..grading import CheckFailed, ChoiceProblem, ThoughtProblem, call_learner, with_ids
 from ._checks import (CustomCheck, Function, accuracy, head_similarity, kind_of, require_cnn, require_split,
                       require_untouched, same_tensor)
 
@@ -110,28 +110,27 @@ def _check_frozen_extractor(model, digits, test_idx, train_idx=None):
                             "Did you train the new head (`train.fit`) on the training split?")
 
 
-PROBLEMS = {
+PROBLEMS = with_ids(__name__, {
     "q1": _Pool(
-        "03.q1", "global_average_pool", _global_average_pool, _pool_cases, pure=True,
+        "global_average_pool", _global_average_pool, _pool_cases, pure=True,
         hints=("A feature map has shape (N, C, H, W): one H×W map per channel per image.",
                "Average over the two spatial dimensions only, keeping N and C.",
                "`fmap.mean((2, 3))`")),
     "q2": CustomCheck(
-        "03.q2", ("model", "digits", "test_idx"), _check_frozen_extractor, optional=("train_idx",),
+        ("model", "digits", "test_idx"), _check_frozen_extractor, optional=("train_idx",),
         hints=("Three steps: load the pretrained model, freeze its backbone, give it a new head for 10 classes; then train.",
                "`models.freeze(model)` then `models.replace_head(model, 10)`; train with `train.fit(model, (X, y), ...)`.",
                "model = models.load_pretrained('cnn-printed-digits'); models.freeze(model); models.replace_head(model, 10); "
                "train.fit(model, (digits.X[train_idx], digits.y[train_idx]), num_epochs=30, lr=1e-2, seed=cfg.seed)")),
     "q3": ChoiceProblem(
-        "03.q3", "best_depth", "middle", ["early", "middle", "last"],
+        "best_depth", "middle", ["early", "middle", "last"],
         why=("In lesson 03 the probe on middle blocks (3-11) beat the last layer by about 15-20 points on the "
              "texture patches, and the first blocks too: textures are mid-level patterns."),
         hints=("Look at the depth plot of lesson 03: where is the pretrained curve highest?",)),
     "q4": ThoughtProblem(
-        "03.q4",
         answer=("Caching is exact when the base is a fixed function of fixed inputs: frozen weights, evaluation "
                 "mode, and no random augmentation. With random crops/flips every epoch sees new inputs, so cached "
                 "features of the un-augmented images train a different (less regularised) head; and when the base "
                 "is fine-tuned its features change every step, so a cache goes stale immediately."),
         hints=("What must stay the same between epochs for the stored features to be the ones the model would compute?",)),
-}
+})

@@ -5,7 +5,7 @@ import math
 import numpy as np
 import torch
 
-from ..grading import CheckFailed, ChoiceProblem, CustomProblem, ThoughtProblem
+from ..grading import CheckFailed, ChoiceProblem, CustomProblem, ThoughtProblem, with_ids
 from ._checks import (CustomCheck, Function, as_number, head_similarity, require_cnn, require_split,
                       require_untouched, same_tensor)
 from .lesson03 import held_out_accuracies, require_honest_accuracy
@@ -94,36 +94,35 @@ def _check_chosen_lr(chosen_lr):
         raise CheckFailed(f"{lr:g} is not the rate with the best validation accuracy.")
 
 
-PROBLEMS = {
+PROBLEMS = with_ids(__name__, {
     "q1": Function(
-        "04.q1", "layer_learning_rates", _layer_learning_rates, _rate_cases,
+        "layer_learning_rates", _layer_learning_rates, _rate_cases,
         hints=("The head gets `head_lr`; the last block `head_lr / mult`; the one before `head_lr / mult**2`; ...",
                "Return the list in network order: first block first, head last; its length is num_blocks + 1.",
                "`[head_lr / mult ** (num_blocks - i) for i in range(num_blocks)] + [head_lr]`")),
     "q2": CustomCheck(
-        "04.q2", ("model", "digits", "test_idx"), _check_partial_fine_tune, optional=("train_idx", "val_idx"),
+        ("model", "digits", "test_idx"), _check_partial_fine_tune, optional=("train_idx", "val_idx"),
         hints=("Load the pretrained model, give it a new 10-class head, freeze only its first block, then train.",
                "`models.freeze(model, up_to=1)` freezes the first layer of `model.features` (the first conv block).",
                "model = models.load_pretrained('cnn-printed-digits'); models.replace_head(model, 10); "
                "models.freeze(model, up_to=1); train.fit_steps(model, digits.X[train_idx], digits.y[train_idx], "
                "val=(digits.X[val_idx], digits.y[val_idx]), steps=200, lr=1e-3, seed=cfg.seed)")),
     "q3": ChoiceProblem(
-        "04.q3", "bn_pitfall", "b", ["a", "b", "c", "d"],
+        "bn_pitfall", "b", ["a", "b", "c", "d"],
         why=("Gradients were off, so no weight moved; but BatchNorm layers in train mode overwrite their running "
              "mean and variance with the statistics of the batches they see. Lesson 04 measured the features "
              "changing by about 45 %."),
         hints=("Which numbers in a BatchNorm layer are not parameters, and are updated without any gradient?",)),
     "q4": Function(
-        "04.q4", "relative_change", _relative_change, _change_cases, pure=True, returns_float=True,
+        "relative_change", _relative_change, _change_cases, pure=True, returns_float=True,
         hints=("Treat all tensors together as one long vector of weights.",
                "Sum the squared differences over every tensor, and the squared weights of `before`; divide; square root.",
                "`math.sqrt(sum(((after[k] - before[k]) ** 2).sum() for k in before) / "
                "sum((before[k] ** 2).sum() for k in before))`")),
     "q5": CustomProblem(
-        "04.q5", ("chosen_lr",), _check_chosen_lr,
+        ("chosen_lr",), _check_chosen_lr,
         hints=("Which of the two columns may you look at when you choose?",)),
     "q6": ThoughtProblem(
-        "04.q6",
         answer=("A new head starts random, so its first gradients are large and point in arbitrary directions; "
                 "fine-tuning everything at once pushes those gradients into the pretrained backbone and distorts the "
                 "features before the head has learned to use them. Training the head first on the frozen backbone "
@@ -131,4 +130,4 @@ PROBLEMS = {
                 "backbone moves less — lesson 04 measured a smaller weight change at the same accuracy, and Kumar et "
                 "al. (2022) found that this keeps more robustness out of distribution."),
         hints=("What do the head's weights look like at step 0 of plain fine-tuning, and where do its gradients go?",)),
-}
+})

@@ -3,7 +3,7 @@
 import numpy as np
 import torch
 
-from ..grading import CheckFailed, ChoiceProblem, CustomProblem, ThoughtProblem, call_learner
+from ..grading import CheckFailed, ChoiceProblem, CustomProblem, ThoughtProblem, call_learner, with_ids
 from ._checks import Function, kind_of, require_cnn, same_tensor
 
 TARGET_IMAGES = 300  # the notebook's `target_images = data.load_digits().X[:300]`
@@ -127,36 +127,35 @@ def _ess_cases():
             (np.array([0.5, 2.0, 2.0, 0.1]),), (np.array([1, 2]),)]
 
 
-PROBLEMS = {
+PROBLEMS = with_ids(__name__, {
     "q1": _Loss(
-        "05.q1", "coral_loss", _coral, _coral_cases, pure=True,
+        "coral_loss", _coral, _coral_cases, pure=True,
         hints=("Compute each batch's d×d feature covariance (`torch.cov(f.T)`), then the squared distance between them.",
                "Sum the squared differences of the two covariance matrices and divide by 4·d².",
                "`d = f_source.shape[1]; return ((torch.cov(f_source.T) - torch.cov(f_target.T)) ** 2).sum() / (4 * d * d)`")),
     "q2": CustomProblem(
-        "05.q2", ("model", "target_images"), _check_adabn,
+        ("model", "target_images"), _check_adabn,
         hints=("AdaBN needs no labels and no optimizer: only the BatchNorm running statistics change.",
                "`adapt.adabn(model, target_images)` resets them and recomputes them on the target images.",
                "model = models.load_pretrained('cnn-printed-digits'); adapt.adabn(model, target_images)")),
     "q3": Function(
-        "05.q3", "proxy_a_distance", _pad, _pad_cases,
+        "proxy_a_distance", _pad, _pad_cases,
         hints=("The proxy A-distance is 2(1 − 2ε), ε being the domain classifier's held-out error.",
                "An error above 0.5 is no better than chance (flip the predictions): treat it as 0.5.",
                "`return 2 * (1 - 2 * min(error, 0.5))`")),
     "q4": ChoiceProblem(
-        "05.q4", "choose_with", "b", ["a", "b", "c", "d"],
+        "choose_with", "b", ["a", "b", "c", "d"],
         why=("Only target labels can tell whether an alignment weight helps on the target; the test set must stay "
              "untouched, and source validation scored every candidate near 100 % in lesson 05. So: a small, explicit, "
              "labelled target dev set."),
         hints=("Which of these sees the target domain with labels, and is not the set you report on?",)),
     "q5": ChoiceProblem(
-        "05.q5", "label_shift", "c", ["a", "b", "c"],
+        "label_shift", "c", ["a", "b", "c"],
         why=("Alignment pulls the whole target distribution onto the whole source distribution; when the target holds "
              "only some classes, their features get pushed towards the other classes. Lesson 05 measured MMD losing "
              "accuracy with a target of digits 0-4 only."),
         hints=("What does MMD match — classes, or whole distributions?",)),
     "q6": ThoughtProblem(
-        "05.q6",
         answer=("Source validation measures how well the model does on the source domain, and every reasonable "
                 "alignment weight keeps that near perfect — it cannot see whether the target got better or worse. "
                 "Choosing on the target test set would make the reported number optimistic (selection bias). "
@@ -165,13 +164,13 @@ PROBLEMS = {
                 "pseudo-labels — and lesson 05 measured both ranking the candidates no better than chance."),
         hints=("What does a source-validation score measure, and what did it show for every candidate in lesson 05?",)),
     "q7": Function(
-        "05.q7", "iw_accuracy", _iw_accuracy, _iw_cases, pure=True,
+        "iw_accuracy", _iw_accuracy, _iw_cases, pure=True,
         hints=("Each source validation image counts in proportion to its weight: a weighted average of `correct`.",
                "Divide by the sum of the weights, not by the number of images — the weights need not average 1.",
                "`return (weights * correct).sum() / weights.sum()` (with NumPy arrays)")),
     "q8": Function(
-        "05.q8", "effective_sample_size", _ess, _ess_cases, pure=True,
+        "effective_sample_size", _ess, _ess_cases, pure=True,
         hints=("n equal weights should give n; one non-zero weight should give 1; scaling all weights changes nothing.",
                "The square of the sum of the weights, divided by the sum of their squares.",
                "`return weights.sum() ** 2 / (weights ** 2).sum()` (with a NumPy array)")),
-}
+})

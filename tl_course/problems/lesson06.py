@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ..grading import CheckFailed, ChoiceProblem, CustomProblem, ThoughtProblem
+from ..grading import CheckFailed, ChoiceProblem, CustomProblem, ThoughtProblem, with_ids
 from ._checks import Function, as_number, kind_of
 
 CANDIDATES = ("printed digits", "printed letters", "random labels", "random init")  # the notebook's four backbones
@@ -103,42 +103,41 @@ def _fallback_cases():
              np.array([0.8, 0.7, 0.85, 0.6]), np.array([0.75, 0.5, 0.9, 0.5]))]          # kept seeds count too
 
 
-PROBLEMS = {
+PROBLEMS = with_ids(__name__, {
     "q1": Function(
-        "06.q1", "nt_gap", _gap, _gap_cases, pure=True,
+        "nt_gap", _gap, _gap_cases, pure=True,
         hints=("Pair the seeds: one difference per seed, error with the source minus error of the target-only model.",
                "Mean of the differences ± t·sd/√n, with t for 95 % and n − 1 degrees of freedom "
                "(`scipy.stats.t.ppf(0.975, n - 1)`) and the sample sd (`ddof=1`).",
                "`d = np.asarray(e_src) - np.asarray(e_tgt); h = stats.t.ppf(0.975, len(d) - 1) * d.std(ddof=1) / "
                "np.sqrt(len(d)); return d.mean(), d.mean() - h, d.mean() + h`")),
     "q2": Function(
-        "06.q2", "leep", _leep, _leep_cases, pure=True,
+        "leep", _leep, _leep_cases, pure=True,
         hints=("Build the empirical joint P(y, z) by summing the source probabilities θ(x) over the images of each "
                "target class y, divided by n; then P(y | z) = P(y, z) / P(z).",
                "For each image, the expected prediction is Σ_z P(y_i | z) θ_z(x_i); LEEP is the mean of its log.",
                "Keep the probabilities — LEEP uses soft source predictions, not their argmax — and index the target "
                "classes by their position in `np.unique(labels)`.")),
     "q3": CustomProblem(
-        "06.q3", ("scores", "chosen", "target_features", "target_labels"), _check_choice,
+        ("scores", "chosen", "target_features", "target_labels"), _check_choice,
         hints=("One LogME per candidate, on its features of the labelled target images: "
                "`transferability.logme(features, labels)`.",
                "`scores = {name: transferability.logme(F, target_labels) for name, F in target_features.items()}`",
                "`chosen = max(scores, key=scores.get)`")),
     "q4": Function(
-        "06.q4", "fallback_gap", _fallback, _fallback_cases, pure=True,
+        "fallback_gap", _fallback, _fallback_cases, pure=True,
         hints=("For each seed, keep the transferred model if its *validation* accuracy is higher than the target-only "
                "model's, else the target-only model; then report the chosen model's *test* accuracy.",
                "The NT gap of the chosen models: mean over seeds of (1 − chosen test acc) − (1 − target-only test acc). "
                "On a tie, keep the simpler target-only model.",
                "`chosen = np.where(val_t > val_s, test_t, test_s); return np.mean((1 - chosen) - (1 - test_s))`")),
     "q5": ChoiceProblem(
-        "06.q5", "procedure", "b", ["a", "b", "c"],
+        "procedure", "b", ["a", "b", "c"],
         why=("A frozen extractor keeps every feature the noisy source learned; only the head adapts. Fine-tuning can "
              "move every weight and undo part of a bad start. Lesson 06 measured about +7 points fine-tuned and about "
              "+40 frozen for the source that memorised random labels."),
         hints=("Which procedure can change the features the source learned?",)),
     "q6": ThoughtProblem(
-        "06.q6",
         answer=("LogME is the evidence of a linear model on the frozen features, so it is built to predict a linear "
                 "probe. Fine-tuning changes the features, so the frozen features tell only part of the story; and with "
                 "few target labels the fine-tuned accuracies of reasonable sources differ by less than the seed noise "
@@ -146,4 +145,4 @@ PROBLEMS = {
                 "predict. A score is best used to discard sources that will clearly hurt, then the target-only baseline "
                 "and a validation set decide among the rest."),
         hints=("What model does LogME assume on top of the features, and what does fine-tuning do to the features?",)),
-}
+})
