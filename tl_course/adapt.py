@@ -221,15 +221,7 @@ def _covariance(F_: torch.Tensor) -> torch.Tensor:
 
 
 def _feature_batches(f_source, f_target) -> None:
-    """Shape checks only (no pass over the data): these losses run at every training step."""
-    for name, f in (("f_source", f_source), ("f_target", f_target)):
-        if not isinstance(f, torch.Tensor):
-            raise TypeError(f"`{name}` must be a tensor of features (N, D); got {type(f).__name__}.")
-        if f.dim() != 2 or len(f) == 0:
-            raise ValueError(f"`{name}` must be a non-empty batch of features (N, D); got shape {tuple(f.shape)}.")
-    if f_source.shape[1] != f_target.shape[1]:
-        raise ValueError(f"`f_source` and `f_target` must have the same number of features per row; "
-                         f"got {f_source.shape[1]} and {f_target.shape[1]}.")
+    checks.feature_batches(f_source, "f_source", f_target, "f_target")
 
 
 def coral_loss(f_source: torch.Tensor, f_target: torch.Tensor) -> torch.Tensor:

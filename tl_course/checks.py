@@ -85,6 +85,20 @@ def same_width(name_a: str, a: np.ndarray, name_b: str, b: np.ndarray) -> None:
                          f"got {a.shape[1]} and {b.shape[1]}.")
 
 
+def feature_batches(a, name_a: str, b, name_b: str) -> None:
+    """Two batches of features as tensors (N, D) and (M, D), non-empty; shapes only, so it is cheap at every step."""
+    import torch
+
+    for name, f in ((name_a, a), (name_b, b)):
+        if not isinstance(f, torch.Tensor):
+            raise TypeError(f"`{name}` must be a tensor of features (N, D); got {type(f).__name__}.")
+        if f.dim() != 2 or len(f) == 0:
+            raise ValueError(f"`{name}` must be a non-empty batch of features (N, D); got shape {tuple(f.shape)}.")
+    if a.shape[1] != b.shape[1]:
+        raise ValueError(f"`{name_a}` and `{name_b}` must have the same number of features per row; "
+                         f"got {a.shape[1]} and {b.shape[1]}.")
+
+
 def as_labels(y, name: str, n: int | None = None, of: str | None = None, indices: bool = False) -> np.ndarray:
     """Class labels as an int64 array (N,) of whole numbers (1.0 is accepted as 1); `n` rows of `of` if given.
 
