@@ -55,6 +55,79 @@ def test_gradient_reversal_flips_the_sign_and_scales_by_lambda():
     assert torch.allclose(x.grad, torch.tensor([-0.5, -1.0, -1.5]))
 
 
+@pytest.mark.parametrize("step, steps", [(None, None), (0, 10), (3, 10), (10, 10)])
+def test_dann_backbone_receives_minus_lambda_times_the_critics_gradient(step, steps):
+    """The mechanism, not the outcome: the critic learns its own loss; the backbone gets −λ × its gradient."""
+    backbone = nn.Linear(3, 5)
+    xs, xt = gaussian(8, d=3, seed=0), gaussian(6, d=3, shift=1.0, seed=1)
+    dann = adapt.DomainAdversarialLoss(5, weight=0.3, seed=0)
+    lam = dann.lam(step, steps)
+    assert lam == pytest.approx(0.3 * (1.0 if step is None else adapt.adversarial_ramp(step, steps)))
+
+    def gradients(loss_of_features):
+        backbone.zero_grad()
+        dann.zero_grad()
+        feats = backbone(torch.cat([xs, xt]))
+        feats.retain_grad()
+        loss_of_features(feats[:8], feats[8:]).backward()
+        return feats.grad, backbone.weight.grad.clone(), [p.grad.clone() for p in dann.critic.parameters()]
+
+    reversed_ = gradients(lambda fs, ft: dann(fs, ft, step=step, steps=steps))
+    plain = gradients(lambda fs, ft: nn.functional.binary_cross_entropy_with_logits(    # the critic, no reversal
+        dann.critic.net(torch.cat([fs, ft])).squeeze(1), torch.cat([torch.zeros(8), torch.ones(6)])))
+    assert plain[0].abs().max() > 1e-3                                   # the critic's gradient is not trivially 0
+    assert torch.allclose(reversed_[0], -lam * plain[0], atol=1e-7)     # features: reversed, scaled by λ
+    assert torch.allclose(reversed_[1], -lam * plain[1], atol=1e-7)     # backbone weights: the same
+    for got, want in zip(reversed_[2], plain[2]):                       # critic: its own gradient, unscaled
+        assert torch.equal(got, want)
+    assert dann.scale == 1.0                                            # the weight acts inside the reversal only
+
+
+def test_adversarial_ramp_rises_from_0_to_nearly_1():
+    ramp = [adapt.adversarial_ramp(step, 100) for step in range(101)]
+    assert ramp[0] == 0.0 and ramp[100] == pytest.approx(0.99991, abs=1e-5)
+    assert all(a < b for a, b in zip(ramp, ramp[1:]))
+    assert ramp[10] == pytest.approx(2 / (1 + np.exp(-1)) - 1)
+
+
+def test_loss_modules_compute_the_package_losses():
+    fs, ft = gaussian(32, d=6, seed=0), gaussian(24, d=6, scale=2.0, shift=1.0, seed=1)   # batches of unequal size
+    coral, mmd = adapt.CoralLoss(weight=3.0), adapt.MMDLoss(weight=0.5, scales=(1.0, 2.0))
+    assert torch.equal(coral(fs, ft), adapt.coral_loss(fs, ft)) and coral.scale == 3.0
+    assert torch.equal(mmd(fs, ft, step=5, steps=10), adapt.mmd_loss(fs, ft, (1.0, 2.0))) and mmd.scale == 0.5
+    assert float(coral(fs, fs)) == pytest.approx(0.0, abs=1e-10)
+    assert float(mmd(fs, fs)) == pytest.approx(0.0, abs=1e-6) and float(mmd(fs, ft)) > 0.01
+    dann = adapt.DomainAdversarialLoss(6, seed=0)
+    loss = dann(fs, ft)
+    assert loss.shape == () and 0.1 < float(loss.detach()) < 2.0
+    assert all(p.requires_grad for p in dann.parameters()) and len(list(dann.parameters())) == 4
+
+
+def test_the_critic_depends_on_its_seed_alone():
+    torch.manual_seed(1)
+    first = adapt.DomainAdversarialLoss(6, seed=4)
+    torch.manual_seed(2)
+    again, other = adapt.DomainAdversarialLoss(6, seed=4), adapt.DomainAdversarialLoss(6, seed=5)
+    assert all(torch.equal(a, b) for a, b in zip(first.parameters(), again.parameters()))
+    assert not torch.equal(first.critic.net[0].weight, other.critic.net[0].weight)
+
+
+@pytest.mark.parametrize("loss", [adapt.CoralLoss(), adapt.MMDLoss(), adapt.DomainAdversarialLoss(4)],
+                         ids=["coral", "mmd", "dann"])
+@pytest.mark.parametrize("f_source, f_target, error, words", [
+    (torch.zeros(4, 4, 1), torch.zeros(4, 4), ValueError,
+     r"^`f_source` must be a non-empty batch of features \(N, D\); got shape \(4, 4, 1\)\.$"),
+    (torch.zeros(4, 4), torch.zeros(0, 4), ValueError, r"^`f_target` must be a non-empty batch"),
+    (torch.zeros(4, 4), torch.zeros(4, 3), ValueError,
+     r"^`f_source` and `f_target` must have the same number of features per row; got 4 and 3\.$"),
+    (np.zeros((4, 4)), torch.zeros(4, 4), TypeError,
+     r"^`f_source` must be a tensor of features \(N, D\); got ndarray\.$"),
+], ids=["3-D", "empty", "widths", "array"])
+def test_loss_modules_refuse_bad_shapes_in_one_sentence(loss, f_source, f_target, error, words):
+    with pytest.raises(error, match=words):
+        loss(f_source, f_target)
+
+
 def test_adabn_changes_only_batchnorm_buffers_to_the_target_statistics():
     torch.manual_seed(0)
     model = models.SmallCNN(10)
@@ -160,6 +233,26 @@ def test_train_adapted_runs_every_method(method):
                                   batch_size=16, pseudo_threshold=0.0, pseudo_from=3, device="cpu", progress=False)
     assert len(history["class_loss"]) == 6 and np.isfinite(history["class_loss"]).all()
     assert (method is None) == (max(history["align_loss"]) == 0)
+
+
+@pytest.mark.parametrize("name, weight, module", [
+    ("coral", 3.0, lambda num_features, seed: adapt.CoralLoss(weight=3.0)),
+    ("mmd", 0.5, lambda num_features, seed: adapt.MMDLoss(weight=0.5)),
+    ("dann", 0.3, lambda num_features, seed: adapt.DomainAdversarialLoss(num_features, weight=0.3, seed=seed)),
+])
+def test_a_loss_module_as_method_trains_exactly_as_its_name(name, weight, module):
+    source = data.render_characters(32, seed=0, digits_format=True)
+    target = data.load_digits().subset(torch.arange(32)).unlabelled()
+    runs = []
+    for method in (name, module(16, 2)):
+        torch.manual_seed(0)
+        model = models.SmallCNN(10, width=4)
+        history = adapt.train_adapted(model, (source.X, source.y), target, method=method,
+                                      weight=weight if isinstance(method, str) else 1.0, steps=4, batch_size=8, seed=2,
+                                      device="cpu", progress=False)
+        runs.append((history, model.state_dict()))
+    (h1, s1), (h2, s2) = runs
+    assert h1 == h2 and all(torch.equal(s1[k], s2[k]) for k in s1)
 
 
 def test_adaptation_cannot_receive_target_labels():

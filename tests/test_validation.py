@@ -113,6 +113,18 @@ CASES = [
      r"`lam` must be a number"),
     ("DomainClassifier: no features", lambda: adapt.DomainClassifier(0), ValueError, r"`num_features` must be at "
                                                                                      r"least 1"),
+    ("CoralLoss: negative weight", lambda: adapt.CoralLoss(weight=-1), ValueError, r"`weight` must be ≥ 0"),
+    ("MMDLoss: zero scale", lambda: adapt.MMDLoss(scales=(1.0, 0.0)), ValueError, r"`scales` must be positive"),
+    ("DomainAdversarialLoss: 3-D features", lambda: adapt.DomainAdversarialLoss(2)(torch.zeros(4, 2, 1),
+                                                                                   torch.zeros(4, 2)),
+     ValueError, r"`f_source` must be a non-empty batch of features \(N, D\)"),
+    ("train_adapted: a weight beside a module", lambda: adapt.train_adapted(
+        tiny_cnn(), (IMAGES, torch.zeros(6).long()), IMAGES, method=adapt.CoralLoss(), weight=3.0, steps=1,
+        device="cpu"), ValueError, r"leave `weight` out and build the module with it, e.g. "
+                                   r"CoralLoss\(\.\.\., weight=3\)"),
+    ("train_adapted: a list as method", lambda: adapt.train_adapted(tiny_cnn(), (IMAGES, torch.zeros(6).long()), IMAGES,
+                                                                    method=["coral"], steps=1, device="cpu"),
+     ValueError, r"Unknown method \['coral'\]"),
     # adapt: models and images
     ("pseudo-labels: a percentage", lambda: adapt.confident_pseudo_labels(linear(), torch.zeros(3, 4), threshold=90,
                                                                           device="cpu"),

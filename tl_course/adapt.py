@@ -10,6 +10,8 @@ function refuses anything that carries target labels, so no method can peek at t
   (Sun & Saenko, 2016, "Deep CORAL").
 - `mmd_loss`: a multi-kernel maximum mean discrepancy (Gretton et al., 2012; used as in Long et al., 2015, DAN).
 - `grad_reverse` + `DomainClassifier`: domain-adversarial training (Ganin et al., 2016, DANN).
+- `CoralLoss`, `MMDLoss`, `DomainAdversarialLoss`: the same three alignments as loss modules, which
+  `train_adapted`'s one training loop adds to the classification loss.
 - `confident_pseudo_labels`: self-training on the target predictions the model is sure of (Lee, 2013).
 - `proxy_a_distance`: how separable the two domains are (Ben-David et al., 2007).
 - `importance_weights` + `importance_weighted_accuracy` (IWCV, Sugiyama et al., 2007) and `reverse_validation`
@@ -225,7 +227,10 @@ def _feature_batches(f_source, f_target) -> None:
 
 
 def coral_loss(f_source: torch.Tensor, f_target: torch.Tensor) -> torch.Tensor:
-    """Deep CORAL: squared Frobenius distance between the feature covariances, divided by 4d²."""
+    """Deep CORAL: squared Frobenius distance between the feature covariances, divided by 4d².
+
+    f_source (n_s, D), f_target (n_t, D) → scalar.
+    """
     _feature_batches(f_source, f_target)
     d = f_source.shape[1]
     return ((_covariance(f_source) - _covariance(f_target)) ** 2).sum() / (4 * d * d)
@@ -255,14 +260,21 @@ def coral_transform(F_source, F_target, eps: float = 1.0) -> torch.Tensor:
 # MMD
 
 
+def _bandwidths(scales) -> tuple:
+    """`mmd_loss`'s bandwidth multipliers as a tuple, checked to be positive numbers."""
+    if not scales or any(checks.number(s, "scales") <= 0 for s in scales):
+        raise ValueError(f"`scales` must be positive bandwidth multipliers such as (0.5, 1.0, 2.0); got {scales!r}.")
+    return tuple(scales)
+
+
 def mmd_loss(f_source: torch.Tensor, f_target: torch.Tensor, scales=(0.25, 0.5, 1.0, 2.0, 4.0)) -> torch.Tensor:
     """Squared maximum mean discrepancy with a sum of Gaussian kernels (biased estimate, ≥ 0).
 
     Bandwidths are `scales` × the mean squared distance between all the features of the batch.
+    f_source (n_s, D), f_target (n_t, D) → scalar.
     """
     _feature_batches(f_source, f_target)
-    if not scales or any(checks.number(s, "scales") <= 0 for s in scales):
-        raise ValueError(f"`scales` must be positive bandwidth multipliers such as (0.5, 1.0, 2.0); got {scales!r}.")
+    scales = _bandwidths(scales)
     X = torch.cat([f_source, f_target])
     dist = torch.cdist(X, X) ** 2
     base = dist.detach().mean().clamp_min(1e-8)
@@ -300,7 +312,87 @@ class DomainClassifier(nn.Module):
         self.net = nn.Sequential(nn.Linear(num_features, hidden), nn.ReLU(), nn.Linear(hidden, 1))
 
     def forward(self, features: torch.Tensor, lam: float = 1.0) -> torch.Tensor:
+        """features (N, D) → domain logits (N,); the gradient reaching `features` is −`lam` × the critic's."""
         return self.net(grad_reverse(features, lam)).squeeze(1)
+
+
+def adversarial_ramp(step: int, steps: int) -> float:
+    """Ganin et al.'s schedule for λ: 2 / (1 + exp(−10 p)) − 1 with p = `step` / `steps`; 0 at the start, → 1."""
+    return float(2.0 / (1.0 + np.exp(-10 * step / steps)) - 1.0)
+
+
+# ------------------------------------------------------------------------------------------------
+# Alignment as loss modules: what the training loop adds to the classification loss
+
+
+class AlignmentLoss(nn.Module):
+    """A loss that pulls source and target features together: f_source (B_s, D), f_target (B_t, D) → scalar.
+
+    `weight` is how strongly its gradient pulls the backbone. The module returns the *unweighted* loss (the number
+    `train_adapted` records); the loop adds `scale` × that loss to the objective. `step` of `steps` says how far
+    training has got, for losses with a schedule; a call on its own may leave them out.
+    """
+
+    def __init__(self, weight: float = 1.0):
+        super().__init__()
+        self.weight = checks.number(weight, "weight", low=0.0)
+
+    @property
+    def scale(self) -> float:
+        """What the training loop multiplies this loss by: `weight`, unless the weight acts elsewhere."""
+        return self.weight
+
+
+class CoralLoss(AlignmentLoss):
+    """Deep CORAL (Sun & Saenko, 2016) as a module: `coral_loss`; the objective gets `weight` × it.
+
+    f_source (B_s, D), f_target (B_t, D) → scalar. Taught in lesson 05.
+    """
+
+    def forward(self, f_source, f_target, step: int | None = None, steps: int | None = None) -> torch.Tensor:
+        return coral_loss(f_source, f_target)
+
+
+class MMDLoss(AlignmentLoss):
+    """Multi-kernel MMD (Long et al., 2015) as a module: `mmd_loss` at `scales`; the objective gets `weight` × it.
+
+    f_source (B_s, D), f_target (B_t, D) → scalar.
+    """
+
+    def __init__(self, weight: float = 1.0, scales=(0.25, 0.5, 1.0, 2.0, 4.0)):
+        super().__init__(weight)
+        self.scales = _bandwidths(scales)
+
+    def forward(self, f_source, f_target, step: int | None = None, steps: int | None = None) -> torch.Tensor:
+        return mmd_loss(f_source, f_target, self.scales)
+
+
+class DomainAdversarialLoss(AlignmentLoss):
+    """DANN (Ganin et al., 2016): a critic's domain loss, reaching the backbone reversed and scaled by λ.
+
+    f_source (B_s, D), f_target (B_t, D) → scalar: the binary cross-entropy of `critic` (a `DomainClassifier`
+    behind `grad_reverse`, built from `seed` alone) telling source (0) from target (1). Minimising it trains the
+    critic at full strength while the backbone receives −λ × the critic's gradient, λ = `weight` ×
+    `adversarial_ramp(step, steps)` (`weight` without `step`). So `scale` is 1: the weight acts inside the reversal.
+    """
+
+    def __init__(self, num_features: int, weight: float = 1.0, hidden: int = 64, seed: int = 0):
+        super().__init__(weight)
+        self.critic = _seeded(lambda: DomainClassifier(num_features, hidden), seed)
+
+    @property
+    def scale(self) -> float:
+        return 1.0
+
+    def lam(self, step: int | None = None, steps: int | None = None) -> float:
+        """λ at `step` of `steps`: the strength of the reversed gradient (`weight` when no step is given)."""
+        return self.weight if step is None else self.weight * adversarial_ramp(step, steps)
+
+    def forward(self, f_source, f_target, step: int | None = None, steps: int | None = None) -> torch.Tensor:
+        _feature_batches(f_source, f_target)
+        logits = self.critic(torch.cat([f_source, f_target]), lam=self.lam(step, steps))
+        domains = torch.cat([torch.zeros(len(f_source)), torch.ones(len(f_target))]).to(logits.device)
+        return F.binary_cross_entropy_with_logits(logits, domains)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -342,18 +434,40 @@ def _images(target, name: str = "target") -> torch.Tensor:
     raise TypeError(f"`{name}` must be target images (a tensor or an unlabelled view); got {type(target).__name__}.")
 
 
-def train_adapted(model: nn.Module, source, target, *, method: str | None = "coral", weight: float = 1.0,
-                  steps: int = 600, lr: float = 1e-3, batch_size: int = 64, pseudo_threshold: float | None = None,
-                  pseudo_from: int | None = None, seed: int = 0, device=None, progress: bool | None = None,
-                  desc: str = "adapt") -> dict:
+METHODS = {"coral": CoralLoss, "mmd": MMDLoss, "dann": DomainAdversarialLoss}
+
+
+def _alignment(method, weight: float, num_features: int, seed: int) -> AlignmentLoss | None:
+    """The loss module `train_adapted` adds for `method`: a name (built here, DANN's critic from `seed`) or a module."""
+    if isinstance(method, AlignmentLoss):
+        if weight != 1.0:
+            raise ValueError(f"`weight` is for a method given by name; the module passed as `method` has its own "
+                             f"weight ({method.weight:g}): leave `weight` out and build the module with it, e.g. "
+                             f"{type(method).__name__}(..., weight={weight:g}).")
+        return method
+    if method is None:
+        return None
+    if method == "dann":
+        return DomainAdversarialLoss(num_features, weight, seed=seed)
+    return METHODS[method](weight)
+
+
+def train_adapted(model: nn.Module, source, target, *, method: str | AlignmentLoss | None = "coral",
+                  weight: float = 1.0, steps: int = 600, lr: float = 1e-3, batch_size: int = 64,
+                  pseudo_threshold: float | None = None, pseudo_from: int | None = None, seed: int = 0, device=None,
+                  progress: bool | None = None, desc: str = "adapt") -> dict:
     """Train `model` on labelled `source` = (X, y) while aligning its features with unlabelled `target` images.
 
-    `method`: None (source only), "coral" (Deep CORAL), "mmd" (both add `weight` × their loss), or "dann" (a
-    domain classifier behind a gradient reversal layer whose strength ramps from 0 to `weight`). With `pseudo_threshold`, from step `pseudo_from`
-    (default: half-way) confident target predictions join the labelled batch. Returns a dict of loss curves.
+    `method`: None (source only), "coral" (`CoralLoss`), "mmd" (`MMDLoss`), "dann" (`DomainAdversarialLoss`, its
+    critic built from `seed`), or such a module itself. `weight` is how strongly the alignment pulls the backbone:
+    CORAL and MMD add `weight` × their loss; DANN's reversed gradient ramps from 0 to `weight` × the critic's. A
+    module passed as `method` keeps its weight and its state (DANN's critic) between calls. With
+    `pseudo_threshold`, from step `pseudo_from` (default: half-way) confident target predictions join the labelled
+    batch. Returns a dict of loss curves.
     """
-    if method not in (None, "coral", "mmd", "dann"):
-        raise ValueError(f"Unknown method {method!r}: choose None, 'coral', 'mmd' or 'dann'.")
+    if not (method is None or isinstance(method, AlignmentLoss) or isinstance(method, str) and method in METHODS):
+        raise ValueError(f"Unknown method {method!r}: `method` must be None, 'coral', 'mmd', 'dann' or an "
+                         f"AlignmentLoss module.")
     Xt = _images(target)
     Xs, ys = checks.as_pair(source, "source")
     if Xs.shape[1:] != Xt.shape[1:]:
@@ -368,8 +482,10 @@ def train_adapted(model: nn.Module, source, target, *, method: str | None = "cor
     device = device or runtime.get_device()
     gen = torch.Generator().manual_seed(seed)
     model.to(device)
-    critic = _seeded(lambda: DomainClassifier(model.num_features), seed).to(device) if method == "dann" else None
-    params = list(model.parameters()) + (list(critic.parameters()) if critic else [])
+    alignment = _alignment(method, weight, model.num_features, seed)
+    params = list(model.parameters())
+    if alignment is not None:
+        params += list(alignment.to(device).parameters())        # DANN's critic learns alongside the model
     optimizer = torch.optim.Adam([p for p in params if p.requires_grad], lr=lr)
     pseudo_from = steps // 2 if pseudo_from is None else pseudo_from
     pseudo = None
@@ -381,28 +497,19 @@ def train_adapted(model: nn.Module, source, target, *, method: str | None = "cor
         s = torch.randint(0, len(Xs), (batch_size,), generator=gen)
         t = torch.randint(0, len(Xt), (batch_size,), generator=gen)
         xs, ys_b, xt = Xs[s].to(device), ys[s].to(device), Xt[t].to(device)
-        feats = model.features(torch.cat([xs, xt]))
+        feats = model.features(torch.cat([xs, xt]))             # one pass: BatchNorm sees both domains together
         fs, ft = feats[:batch_size], feats[batch_size:]
         loss = F.cross_entropy(model.head(fs), ys_b)
         if pseudo is not None and len(pseudo[0]):
             j = torch.randint(0, len(pseudo[0]), (batch_size,), generator=gen)
             loss = loss + F.cross_entropy(model(Xt[pseudo[0][j]].to(device)), pseudo[1][j].to(device))
-        align = torch.zeros((), device=device)
-        if method == "coral":
-            align = coral_loss(fs, ft)
-        elif method == "mmd":
-            align = mmd_loss(fs, ft)
-        elif method == "dann":
-            ramp = 2.0 / (1.0 + np.exp(-10 * step / steps)) - 1.0     # the schedule of Ganin et al.
-            logits = critic(feats, lam=weight * ramp)
-            domains = torch.cat([torch.zeros(batch_size), torch.ones(batch_size)]).to(device)
-            align = F.binary_cross_entropy_with_logits(logits, domains)
-        total = loss + (weight * align if method in ("coral", "mmd") else align)
+        align = None if alignment is None else alignment(fs, ft, step=step, steps=steps)
+        total = loss if align is None else loss + alignment.scale * align
         optimizer.zero_grad()
         total.backward()
         optimizer.step()
         history["class_loss"].append(float(loss.detach()))
-        history["align_loss"].append(float(align.detach()))
+        history["align_loss"].append(0.0 if align is None else float(align.detach()))
     model.eval()
     return history
 
