@@ -356,3 +356,11 @@ def test_a_check_that_crashes_on_an_answer_fails_that_question_only():
 
     result = grading.CustomProblem(("answer",), fussy, id="99.q1").grade({"answer": "b"})
     assert result.status == grading.FAIL and result.message == "`answer` could not be checked: KeyError: 'b'"
+
+
+def test_the_graders_snapshot_holds_the_grading_modules_and_the_model_answers():
+    """The trusted copy judges with every module of tl_course.grading, and a kernel shows the shipped answers."""
+    snapshot = grade.package_files(ROOT / "tl_course")
+    modules = {f"grading/{p.name}" for p in (ROOT / "tl_course" / "grading").glob("*.py")}
+    assert "grading/__init__.py" in modules and "grading/kinds.py" in modules
+    assert modules | {"problems/solutions.json"} <= set(snapshot)
