@@ -235,6 +235,19 @@ def test_train_adapted_runs_every_method(method):
     assert (method is None) == (max(history["align_loss"]) == 0)
 
 
+def test_train_adapted_returns_a_history_that_also_reads_like_the_old_dict():
+    source = data.render_characters(32, seed=0, digits_format=True)
+    target = data.load_digits().subset(torch.arange(32)).unlabelled()
+    torch.manual_seed(0)
+    history = adapt.train_adapted(models.SmallCNN(10, width=4), (source.X, source.y), target, method="coral", steps=3,
+                                  batch_size=8, device="cpu", progress=False)
+    assert isinstance(history, adapt.AdaptHistory)
+    assert history["class_loss"] is history.class_loss and history["align_loss"] is history.align_loss
+    assert len(history.class_loss) == len(history.align_loss) == 3
+    with pytest.raises(KeyError, match="'class_loss' and 'align_loss'"):
+        history["loss"]
+
+
 @pytest.mark.parametrize("name, weight, module", [
     ("coral", 3.0, lambda num_features, seed: adapt.CoralLoss(weight=3.0)),
     ("mmd", 0.5, lambda num_features, seed: adapt.MMDLoss(weight=0.5)),

@@ -22,6 +22,7 @@ function refuses anything that carries target labels, so no method can peek at t
 from __future__ import annotations
 
 import copy
+from dataclasses import dataclass, field
 
 import numpy as np
 import torch
@@ -437,6 +438,19 @@ def _images(target, name: str = "target") -> torch.Tensor:
 METHODS = {"coral": CoralLoss, "mmd": MMDLoss, "dann": DomainAdversarialLoss}
 
 
+@dataclass
+class AdaptHistory:
+    """The per-step losses of `train_adapted`; `history["class_loss"]` works too, as when it was a dict."""
+
+    class_loss: list[float] = field(default_factory=list)   # cross-entropy on the labelled (and pseudo-labelled) batch
+    align_loss: list[float] = field(default_factory=list)   # the unweighted alignment loss (0 without alignment)
+
+    def __getitem__(self, key: str) -> list[float]:
+        if key not in ("class_loss", "align_loss"):
+            raise KeyError(f"{key!r}: a training history has 'class_loss' and 'align_loss'.")
+        return getattr(self, key)
+
+
 def _alignment(method, weight: float, num_features: int, seed: int) -> AlignmentLoss | None:
     """The loss module `train_adapted` adds for `method`: a name (built here, DANN's critic from `seed`) or a module."""
     if isinstance(method, AlignmentLoss):
@@ -455,7 +469,7 @@ def _alignment(method, weight: float, num_features: int, seed: int) -> Alignment
 def train_adapted(model: nn.Module, source, target, *, method: str | AlignmentLoss | None = "coral",
                   weight: float = 1.0, steps: int = 600, lr: float = 1e-3, batch_size: int = 64,
                   pseudo_threshold: float | None = None, pseudo_from: int | None = None, seed: int = 0, device=None,
-                  progress: bool | None = None, desc: str = "adapt") -> dict:
+                  progress: bool | None = None, desc: str = "adapt") -> AdaptHistory:
     """Train `model` on labelled `source` = (X, y) while aligning its features with unlabelled `target` images.
 
     `method`: None (source only), "coral" (`CoralLoss`), "mmd" (`MMDLoss`), "dann" (`DomainAdversarialLoss`, its
@@ -463,7 +477,7 @@ def train_adapted(model: nn.Module, source, target, *, method: str | AlignmentLo
     CORAL and MMD add `weight` × their loss; DANN's reversed gradient ramps from 0 to `weight` × the critic's. A
     module passed as `method` keeps its weight and its state (DANN's critic) between calls. With
     `pseudo_threshold`, from step `pseudo_from` (default: half-way) confident target predictions join the labelled
-    batch. Returns a dict of loss curves.
+    batch. Returns the per-step losses (`AdaptHistory`).
     """
     if not (method is None or isinstance(method, AlignmentLoss) or isinstance(method, str) and method in METHODS):
         raise ValueError(f"Unknown method {method!r}: `method` must be None, 'coral', 'mmd', 'dann' or an "
@@ -489,7 +503,7 @@ def train_adapted(model: nn.Module, source, target, *, method: str | AlignmentLo
     optimizer = torch.optim.Adam([p for p in params if p.requires_grad], lr=lr)
     pseudo_from = steps // 2 if pseudo_from is None else pseudo_from
     pseudo = None
-    history = {"class_loss": [], "align_loss": []}
+    history = AdaptHistory()
     for step in _progress(range(steps), desc, progress):
         if pseudo_threshold is not None and step == pseudo_from:
             pseudo = confident_pseudo_labels(model, Xt, pseudo_threshold, device=device)
@@ -508,8 +522,8 @@ def train_adapted(model: nn.Module, source, target, *, method: str | AlignmentLo
         optimizer.zero_grad()
         total.backward()
         optimizer.step()
-        history["class_loss"].append(float(loss.detach()))
-        history["align_loss"].append(0.0 if align is None else float(align.detach()))
+        history.class_loss.append(float(loss.detach()))
+        history.align_loss.append(0.0 if align is None else float(align.detach()))
     model.eval()
     return history
 
