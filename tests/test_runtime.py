@@ -130,3 +130,65 @@ def test_seeded_block_depends_on_its_seed_alone():
         b = torch.nn.Linear(3, 2).weight.clone()
     torch.manual_seed(1)
     assert torch.equal(a, b) and torch.equal(after, torch.rand(1))  # the outer generator is restored
+
+
+def _square_plus_noise(x, seed):
+    """A task that seeds itself and also draws from the global generators (restored after each task)."""
+    import random
+
+    import numpy as np
+
+    with runtime.seeded(seed):
+        noise = float(torch.rand(()))
+    return x * x + noise, random.random(), float(np.random.rand()), float(torch.rand(()))
+
+
+def test_parallel_map_gives_the_loop_results_in_order(monkeypatch):
+    monkeypatch.delenv("TL_COURSE_WORKERS", raising=False)
+    runtime.seed_everything(5)
+    serial = runtime.parallel_map(_square_plus_noise, range(6), [10, 11, 12, 13, 14, 15], workers=1)
+    after_serial = float(torch.rand(()))
+    runtime.seed_everything(5)
+    parallel = runtime.parallel_map(_square_plus_noise, range(6), [10, 11, 12, 13, 14, 15], workers=2)
+    assert parallel == serial and float(torch.rand(())) == after_serial   # the caller's generators untouched
+    assert [int(r[0]) for r in serial] == [0, 1, 4, 9, 16, 25]
+    assert len({r[1:] for r in serial}) == 1, "every task starts from the same global state, worker or loop"
+
+
+def test_map_grid_groups_runs_by_setting():
+    cfg = runtime.setup(seed=0, workers=2, verbose=False)
+    grid = cfg.map_grid(lambda lr, seed: (lr, seed), ["a", "b"], [0, 1, 2])
+    assert grid == {"a": [("a", 0), ("a", 1), ("a", 2)], "b": [("b", 0), ("b", 1), ("b", 2)]}
+
+
+def test_parallel_map_raises_a_task_error_and_keeps_working():
+    def fails(x):
+        if x == 2:
+            raise ValueError("task two failed")
+        return x
+
+    with pytest.raises(ValueError, match="task two failed"):
+        runtime.parallel_map(fails, range(4), workers=2)
+    assert runtime.parallel_map(lambda x: x + 1, range(3), workers=2) == [1, 2, 3]
+    with pytest.raises(TypeError, match="at least one list"):
+        runtime.parallel_map(fails)
+
+
+def test_workers_from_env_and_defaults(monkeypatch):
+    monkeypatch.setenv("TL_COURSE_WORKERS", "3")
+    assert runtime.get_workers() == 3
+    monkeypatch.setenv("TL_COURSE_WORKERS", "0")
+    with pytest.raises(ValueError, match="whole number ≥ 1"):
+        runtime.get_workers()
+    monkeypatch.delenv("TL_COURSE_WORKERS")
+    assert runtime.get_workers(device=torch.device("cuda")) == 1, "runs on one GPU go one after another"
+    monkeypatch.setattr(runtime.sys, "platform", "darwin")
+    assert runtime.get_workers(device=torch.device("cpu")) == 1, "no fork on macOS"
+    monkeypatch.setattr(runtime.sys, "platform", "linux")
+    monkeypatch.setattr(runtime, "_usable_cpus", lambda: 16)
+    assert runtime.get_workers(device=torch.device("cpu")) == 8
+
+
+def test_nested_maps_run_inside_their_worker():
+    inner = lambda x: runtime.parallel_map(lambda y: x * 10 + y, range(3), workers=2)
+    assert runtime.parallel_map(inner, range(3), workers=2) == [[0, 1, 2], [10, 11, 12], [20, 21, 22]]

@@ -29,6 +29,7 @@ class Config:
     colab: bool = False
     offline: bool = False
     quiet: bool = False
+    workers: int = 1
     notes: tuple = field(default=(), compare=False)
 
     @property
@@ -45,6 +46,24 @@ class Config:
         if isinstance(n, bool) or not isinstance(n, int) or n < 1:
             raise ValueError(f"seeds(n) needs a positive whole number of seeds, not {n!r}.")
         return list(range(self.seed, self.seed + n))
+
+    def map(self, fn, *iterables, desc: str = "runs") -> list:
+        """Return `[fn(*args) for args in zip(*iterables)]`, run by `cfg.workers` processes at once.
+
+        Independent training runs (one per seed, per learning rate, ...) share nothing, so on a CPU with
+        several cores they can run side by side; see `parallel_map`.
+        """
+        return parallel_map(fn, *iterables, workers=self.workers, desc=desc)
+
+    def map_grid(self, fn, settings, seeds, desc: str = "runs") -> dict:
+        """Return `{s: [fn(s, seed) for seed in seeds] for s in settings}`, every run side by side (`cfg.map`).
+
+        One call for a whole grid keeps every core busy: e.g. learning rates × seeds.
+        """
+        settings, seeds = list(settings), list(seeds)
+        jobs = [(s, seed) for s in settings for seed in seeds]
+        results = iter(self.map(fn, [s for s, _ in jobs], [seed for _, seed in jobs], desc=desc))
+        return {s: [next(results) for _ in seeds] for s in settings}
 
 
 def in_colab() -> bool:
@@ -107,6 +126,118 @@ def seeded(seed: int):
         yield
 
 
+def _usable_cpus() -> int:
+    """Number of CPU cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:                 # not on Linux
+        return os.cpu_count() or 1
+
+
+def get_workers(workers: int | None = None, device=None) -> int:
+    """Return how many runs may go side by side: the argument, else env `TL_COURSE_WORKERS`, else a default.
+
+    The default is one process per CPU core (at most 8) on a Linux CPU, and 1 elsewhere: on a GPU the runs
+    share one device, and forking a process is not safe on macOS or possible on Windows.
+    """
+    text = os.environ.get("TL_COURSE_WORKERS", "").strip() if workers is None else str(workers)
+    if text:
+        try:
+            value = int(text)
+        except ValueError:
+            value = 0
+        if value < 1:
+            raise ValueError(f"TL_COURSE_WORKERS (workers) must be a whole number ≥ 1 such as 1 or 4, not {text!r}.")
+        return value
+    kind = getattr(device, "type", str(device)) if device is not None else pick_device().type
+    return min(_usable_cpus(), 8) if kind == "cpu" and sys.platform.startswith("linux") else 1
+
+
+_task: dict = {}  # the function and arguments of the running `parallel_map`, inherited by forked workers
+_task_ran = False  # whether a task of `parallel_map` has run in this process
+
+
+def _start_worker() -> None:
+    """In a new worker process: one thread (the cores go to the workers) and no progress bars."""
+    import torch
+
+    torch.set_num_threads(1)
+    _state["quiet"] = True
+
+
+def _run_task(i: int):
+    """Run task `i` from the global random state of the `parallel_map` call, then put the old state back.
+
+    So a task that draws from the global generators gets the same numbers in a worker and in a loop.
+    """
+    import numpy as np
+    import torch
+
+    global _task_ran
+    saved = random.getstate(), np.random.get_state()
+    with torch.random.fork_rng(devices=[]):
+        start = _task["random state"]
+        random.setstate(start[0])
+        np.random.set_state(start[1])
+        torch.set_rng_state(start[2])
+        try:
+            _task_ran = True
+            return _task["fn"](*_task["args"][i])
+        finally:
+            random.setstate(saved[0])
+            np.random.set_state(saved[1])
+
+
+def parallel_map(fn, *iterables, workers: int | None = None, desc: str = "runs") -> list:
+    """Return `[fn(*args) for args in zip(*iterables)]`, computed by up to `workers` processes at once.
+
+    Each task must seed itself (e.g. a `seed` argument) and return its result: changes a task makes to
+    global variables stay in its worker. Every task runs with one torch thread, wherever it runs, so the
+    numbers do not depend on the number of workers; small networks use a second thread poorly, a second
+    core well. The workers start as copies of this process; the first task ever mapped runs here first,
+    so that they inherit what it imported and warmed up (torch's optimizers alone import for ~2 s). Results
+    come back in order; an error in a task is raised here.
+    `workers` defaults to `cfg.workers` (env `TL_COURSE_WORKERS`).
+    """
+    import multiprocessing
+
+    import numpy as np
+    import torch
+    from tqdm.auto import tqdm
+
+    if not callable(fn):
+        raise TypeError(f"parallel_map needs a function to call, not {type(fn).__name__}.")
+    if not iterables:
+        raise TypeError("parallel_map needs at least one list of arguments, e.g. parallel_map(run, seeds).")
+    args = list(zip(*iterables))
+    if workers is None and "config" in _state:
+        workers = _state["config"].workers
+    workers = 1 if _task else min(get_workers(workers), len(args))   # a task that maps again: its inner tasks in turn
+    outer, threads = dict(_task), torch.get_num_threads()
+    _task.update(fn=fn, args=args, **{"random state": (random.getstate(), np.random.get_state(), torch.get_rng_state())})
+    bar = tqdm(total=len(args), desc=desc, disable=is_quiet(), leave=False)
+    results = []
+    try:
+        torch.set_num_threads(1)
+        # The first task runs here when no task has run in this process yet (so the workers inherit what it
+        # imported and warmed up) or when it costs no time (one task left over after equal shares).
+        here = len(args) if workers <= 1 else int(not _task_ran or len(args) % workers == 1)
+        for i in range(here):
+            results.append(_run_task(i))
+            bar.update()
+        if len(results) < len(args):
+            with multiprocessing.get_context("fork").Pool(workers, initializer=_start_worker) as pool:
+                for result in pool.imap(_run_task, range(len(results), len(args))):
+                    results.append(result)
+                    bar.update()
+        return results
+    finally:
+        torch.set_num_threads(threads)
+        bar.close()
+        _task.clear()
+        _task.update(outer)
+
+
 def get_scale(scale: str | None = None, device=None) -> str:
     """Return the scale: the argument, else env `TL_COURSE_SCALE`, else `full` on a GPU and `fast` on a CPU."""
     chosen = scale or os.environ.get("TL_COURSE_SCALE") or None
@@ -151,10 +282,11 @@ def get_config() -> Config:
 
 
 def setup(seed: int | None = None, scale: str | None = None, device: str | None = None,
-          quiet: bool | None = None, verbose: bool = True) -> Config:
+          quiet: bool | None = None, workers: int | None = None, verbose: bool = True) -> Config:
     """Pick the device, seed everything, read the scale and return a `Config`.
 
     The base seed is `seed`, else env `TL_COURSE_SEED`, else 0; `cfg.seeds(n)` gives a lesson's seeds from it.
+    `cfg.map` runs independent runs side by side in `workers` processes (env `TL_COURSE_WORKERS`).
     Prints one line saying what it chose (unless `verbose=False`).
     """
     import torch
@@ -171,7 +303,8 @@ def setup(seed: int | None = None, scale: str | None = None, device: str | None 
     if chosen_scale == "full" and dev.type == "cpu":
         notes.append("full scale on a CPU will be slow; set TL_COURSE_SCALE=fast for the quick version")
     cfg = Config(device=dev, scale=chosen_scale, seed=seed, data_dir=data_dir, colab=in_colab(),
-                 offline=offline, quiet=is_quiet() if quiet is None else quiet, notes=tuple(notes))
+                 offline=offline, quiet=is_quiet() if quiet is None else quiet, workers=get_workers(workers, dev),
+                 notes=tuple(notes))
     _state.update(device=dev, config=cfg, quiet=cfg.quiet)
     if verbose:
         print(describe(cfg))
@@ -186,7 +319,8 @@ def describe(cfg: Config) -> str:
     if name == "cuda":
         name = f"cuda ({torch.cuda.get_device_name(cfg.device)})"
     where = "Colab" if cfg.colab else "local"
-    line = f"tl_course: device={name}, scale={cfg.scale}, seed={cfg.seed}, {where}, torch {torch.__version__}"
+    line = (f"tl_course: device={name}, scale={cfg.scale}, seed={cfg.seed}, workers={cfg.workers}, {where}, "
+            f"torch {torch.__version__}")
     return "\n".join([line, *(f"  note: {n}" for n in cfg.notes)])
 
 
