@@ -1,5 +1,7 @@
 """Training plumbing: fit / evaluate / predict / extract_features, history, early stopping."""
 
+import copy
+
 import numpy as np
 import pytest
 import torch
@@ -115,3 +117,30 @@ def test_extract_layer_features_pools_each_layer_and_removes_its_hooks():
         model.eval()
         assert torch.allclose(feats["last"], model.features(X), atol=1e-6)  # block 4's pooled output = features
     assert not model.features[0]._forward_hooks
+
+
+def test_conv_nets_run_channels_last_on_the_cpu_with_the_same_numbers():
+    """`_place` stores conv weights NHWC on a CPU (faster there); outputs and training agree with NCHW."""
+    X = torch.rand(16, 1, 8, 8)
+    with runtime.seeded(0):
+        model = models.SmallCNN(num_classes=3, width=8)
+    reference = copy.deepcopy(model).eval()
+    expected = reference(X)
+    out = train.predict(model, X, probs=True)
+    assert model.features[0][0].weight.is_contiguous(memory_format=torch.channels_last)
+    assert torch.allclose(out, expected.softmax(1), atol=1e-5)
+    y = torch.randint(0, 3, (16,))
+    trained = [copy.deepcopy(reference), copy.deepcopy(reference)]
+    train.fit_steps(trained[0], X, y, steps=20, seed=0, progress=False)
+    reference_state = trained[1]
+    optimizer = torch.optim.Adam(reference_state.parameters(), lr=1e-3)       # the same 20 steps, NCHW throughout
+    gen = torch.Generator().manual_seed(0)
+    for _ in range(20):
+        reference_state.train()
+        batch = torch.randint(0, 16, (32,), generator=gen)
+        loss = torch.nn.functional.cross_entropy(reference_state(X[batch]), y[batch])
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    for a, b in zip(trained[0].state_dict().values(), reference_state.state_dict().values()):
+        assert torch.allclose(a.float(), b.float(), atol=1e-4)

@@ -30,7 +30,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from . import checks, runtime
-from .train import _progress, evaluate, fit_steps, predict
+from .train import _place, _progress, evaluate, fit_steps, predict
 
 
 # ------------------------------------------------------------------------------------------------
@@ -153,7 +153,7 @@ def adabn(model: nn.Module, target_X, batch_size: int = 256, device=None) -> nn.
     X = _images(target_X, "target_X")
     batch_size = checks.whole(batch_size, "batch_size")
     device = device or runtime.get_device()
-    model.to(device).eval()
+    _place(model, device).eval()
     pending = {id(m): m for m in model.modules()
                if isinstance(m, nn.modules.batchnorm._BatchNorm) and m.track_running_stats}
     batches = [X[start:start + batch_size] for start in range(0, len(X), batch_size)]
@@ -495,7 +495,7 @@ def train_adapted(model: nn.Module, source, target, *, method: str | AlignmentLo
         pseudo_from = checks.whole(pseudo_from, "pseudo_from", 0)
     device = device or runtime.get_device()
     gen = torch.Generator().manual_seed(seed)
-    model.to(device)
+    _place(model, device)
     alignment = _alignment(method, weight, model.num_features, seed)
     params = list(model.parameters())
     if alignment is not None:
