@@ -5,6 +5,7 @@ import copy
 import pytest
 import torch
 
+from tl_course import models
 from tl_course.models import (SmallCNN, SmallResNet, count_parameters, freeze, latency_ms, param_groups, replace_head,
                               unfreeze)
 
@@ -58,7 +59,7 @@ def test_partial_freeze_and_unfreeze(model):
     freeze(model, up_to=2)
     partly = count_parameters(model)
     assert 0 < partly < total
-    blocks = list(model.features.children())
+    blocks = models.blocks(model)
     assert all(not p.requires_grad for b in blocks[:2] for p in b.parameters())
     assert all(p.requires_grad for b in blocks[2:] for p in b.parameters())
     unfreeze(model)
@@ -67,6 +68,30 @@ def test_partial_freeze_and_unfreeze(model):
     model.train()
     model(torch.rand(8, 1, 16, 16) * 5)
     assert any(not torch.equal(before[k], v) for k, v in bn_buffers(model.features).items())
+
+
+@pytest.mark.parametrize("make, count", [
+    (lambda: models.SmallCNN(10), 3),
+    (lambda: models.SmallResNet(10), 4),
+    (lambda: models.load_efficientnet_lite0(pretrained=False), 16),
+    (lambda: models.load_torchvision("resnet18", pretrained=False), 5),
+    (lambda: models.load_torchvision("mobilenet-v3-small", pretrained=False), 14),
+])
+def test_freeze_up_to_2_freezes_exactly_the_first_two_blocks_of_every_backbone(make, count):
+    model = make()
+    blocks = models.blocks(model)
+    assert len(blocks) == count
+    assert {id(p) for b in blocks for p in b.parameters()} == {id(p) for p in model.features.parameters()}
+    assert all(any(True for _ in b.parameters()) for b in blocks), "every block has weights"
+    freeze(model, up_to=2)
+    frozen = {id(p) for b in blocks[:2] for p in b.parameters()}
+    assert all(p.requires_grad == (id(p) not in frozen) for p in model.features.parameters())
+    assert all(p.requires_grad for p in model.head.parameters())
+    unfreeze(model, len(blocks) - 1)                      # the last block only: nothing changes for blocks 1-2
+    assert all(p.requires_grad == (id(p) not in frozen) for p in model.features.parameters())
+    freeze(model)
+    unfreeze(model, len(blocks) - 1)
+    assert [any(p.requires_grad for p in b.parameters()) for b in blocks] == [False] * (count - 1) + [True]
 
 
 def test_freeze_survives_deepcopy(model):

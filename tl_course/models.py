@@ -98,33 +98,52 @@ def latency_ms(model: nn.Module, X: torch.Tensor, device="cpu", repeats: int = 5
     return 1000 * sorted(times)[len(times) // 2] / len(X)
 
 
-def _blocks(model: nn.Module) -> list[nn.Module]:
-    """The backbone's top-level blocks, in order (what `freeze(up_to=k)` counts)."""
-    return list(model.features.children())
+def blocks(model: nn.Module) -> list[nn.Module]:
+    """The backbone's blocks, in order, as `print(model)` shows them: what `freeze(up_to=k)` counts.
+
+    Each block is a layer with weights (a conv block, a residual stage) together with the weight-free layers
+    after it (pooling, flattening). SmallCNN has 3 blocks, SmallResNet 4 (stem + 3 stages), ResNet-18 5 (stem +
+    layer1-4), EfficientNet-Lite0 16 (its inverted-residual blocks; the stem joins the first, the last 1×1 conv
+    the last). A backbone may define its own by a `blocks()` method returning that list.
+    """
+    features = model.features
+    if callable(getattr(features, "freeze_blocks", None)):
+        return features.freeze_blocks()
+    grouped: list[list[nn.Module]] = []
+    for child in features.children():
+        if grouped and not any(True for _ in child.parameters()):
+            grouped[-1].append(child)          # pooling, flatten: part of the block before
+        else:
+            grouped.append([child])
+    return [group[0] if len(group) == 1 else nn.ModuleList(group) for group in grouped]
+
 
 
 def freeze(model: nn.Module, up_to: int | None = None) -> nn.Module:
-    """Freeze the backbone's first `up_to` blocks (all of it if None): no gradients, evaluation behaviour.
+    """Freeze the backbone's first `up_to` blocks (`blocks(model)`; all of it if None): no gradients, evaluation behaviour.
 
     Taught in lesson 04. The head stays trainable. `requires_grad=False` alone is not enough: a BatchNorm
     layer in train mode still normalises with batch statistics and updates its running mean/variance — the
     classic pitfall — and dropout or stochastic depth would still perturb the features. So every layer of a
     frozen block runs in evaluation mode at every forward pass, even while the model trains.
     """
-    blocks = _blocks(model)
-    _set_frozen(blocks[: len(blocks) if up_to is None else up_to], True)
+    backbone = blocks(model)
+    _set_frozen(backbone[: len(backbone) if up_to is None else up_to], True)
     return model
 
 
 def unfreeze(model: nn.Module, from_block: int = 0) -> nn.Module:
-    """Make the backbone's blocks from `from_block` on trainable again (they follow train/eval mode again)."""
-    _set_frozen(_blocks(model)[from_block:], False)
+    """Make the backbone's blocks from `from_block` on (0-based) trainable again (they follow train/eval mode again).
+
+    `unfreeze(model, len(models.blocks(model)) - 1)` unfreezes the last block only.
+    """
+    _set_frozen(blocks(model)[from_block:], False)
     return model
 
 
-def _set_frozen(blocks, frozen: bool) -> None:
-    """Turn gradients off and evaluation behaviour on (frozen), or back, for every layer of `blocks`."""
-    for block in blocks:
+def _set_frozen(chosen, frozen: bool) -> None:
+    """Turn gradients off and evaluation behaviour on (frozen), or back, for every layer of the `chosen` blocks."""
+    for block in chosen:
         for p in block.parameters():
             p.requires_grad_(not frozen)
         for m in block.modules():
@@ -159,12 +178,12 @@ def param_groups(model: nn.Module, lr: float, lr_mult: float = 10.0) -> list[dic
     Taught in lesson 04. Returns optimizer parameter groups (frozen parameters left out), e.g.
     `torch.optim.Adam(param_groups(model, 1e-3))`.
     """
-    blocks = [b for b in _blocks(model) if any(True for _ in b.parameters())]
+    backbone = [b for b in blocks(model) if any(True for _ in b.parameters())]
     groups = [{"params": [p for p in model.head.parameters() if p.requires_grad], "lr": lr, "name": "head"}]
-    for depth, block in enumerate(reversed(blocks), start=1):
+    for depth, block in enumerate(reversed(backbone), start=1):
         params = [p for p in block.parameters() if p.requires_grad]
         if params:
-            groups.append({"params": params, "lr": lr / lr_mult ** depth, "name": f"block {len(blocks) - depth}"})
+            groups.append({"params": params, "lr": lr / lr_mult ** depth, "name": f"block {len(backbone) - depth}"})
     return [g for g in groups if g["params"]]
 
 
@@ -255,6 +274,13 @@ class _EfficientFeatures(nn.Module):
     def blocks(self) -> list[nn.Module]:
         """The 16 inverted-residual blocks, early (edges, colours) to late (object parts): for probing depths."""
         return list(self.net._blocks)
+
+    def freeze_blocks(self) -> list[nn.Module]:
+        """The 16 blocks `freeze` counts: the input normalisation and stem join the first, the last 1×1 conv the last."""
+        inner = list(self.net._blocks)
+        first = nn.ModuleList([self.input, self.net._conv_stem, self.net._bn0, inner[0]])
+        last = nn.ModuleList([inner[-1], self.net._conv_head, self.net._bn1])
+        return [first, *inner[1:-1], last]
 
 
 def load_efficientnet_lite0(pretrained: bool = True) -> nn.Module:

@@ -103,7 +103,8 @@ PROBLEMS = with_ids(__name__, {
     "q2": CustomCheck(
         ("model", "digits", "test_idx"), _check_partial_fine_tune, optional=("train_idx", "val_idx"),
         hints=("Load the pretrained model, give it a new 10-class head, freeze only its first block, then train.",
-               "`models.freeze(model, up_to=1)` freezes the first layer of `model.features` (the first conv block).",
+               "`models.freeze(model, up_to=1)` freezes the backbone's first block (`models.blocks(model)[0]`: the "
+               "first conv block).",
                "model = models.load_pretrained('cnn-printed-digits'); models.replace_head(model, 10); "
                "models.freeze(model, up_to=1); train.fit_steps(model, digits.X[train_idx], digits.y[train_idx], "
                "val=(digits.X[val_idx], digits.y[val_idx]), steps=200, lr=1e-3, seed=cfg.seed)")),
