@@ -997,6 +997,9 @@ def main(argv=None) -> int:
     # Ctrl-C must stop the batch even when this process inherited an ignored SIGINT (Python then installs no
     # handler of its own: a grader started by another tool would be impossible to interrupt).
     previous_int = signal.signal(signal.SIGINT, signal.default_int_handler) if main_thread else None
+    # ... and when it inherited a mask that blocks SIGINT/SIGTERM (a blocked signal is never delivered: the batch
+    # could not be stopped; seen inside the full test suite).
+    previous_mask = signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM}) if main_thread else None
     try:
         grades = grade_batch(args.paths, jobs=args.jobs, on_done=on_done, timeout=args.timeout,
                              notebook_timeout=args.notebook_timeout, exercise=args.exercise,
@@ -1010,6 +1013,7 @@ def main(argv=None) -> int:
         if main_thread:
             signal.signal(signal.SIGTERM, previous)
             signal.signal(signal.SIGINT, previous_int)
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous_mask)
     print(format_total(grades))
     return 1 if any(g.outcome != GRADED for g in grades) else 0
 
