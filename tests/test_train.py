@@ -144,3 +144,48 @@ def test_conv_nets_run_channels_last_on_the_cpu_with_the_same_numbers():
         optimizer.step()
     for a, b in zip(trained[0].state_dict().values(), reference_state.state_dict().values()):
         assert torch.allclose(a.float(), b.float(), atol=1e-4)
+
+
+def _digits_split(seed=0):
+    from tl_course import data
+
+    digits = data.load_digits()
+    tr, va, _ = data.few_shot_split(digits.y, 2, test_per_class=5, val_per_class=3, seed=seed)
+    return digits.subset(tr), digits.subset(va)
+
+
+def test_fine_tune_is_the_lesson_04_lines():
+    """The recipe: a seeded new head, freeze the first blocks, fit_steps with the best validation step kept."""
+    train_set, val_set = _digits_split()
+    by_hand = models.load_pretrained("cnn-printed-digits")
+    with runtime.seeded(3):
+        models.replace_head(by_hand, num_classes=10)
+    models.freeze(by_hand, up_to=1)
+    expected = train.fit_steps(by_hand, train_set.X, train_set.y, val=(val_set.X, val_set.y), steps=30, lr=1e-3,
+                               seed=3, progress=False)
+    recipe = models.load_pretrained("cnn-printed-digits")
+    got = train.fine_tune(recipe, train_set, (val_set.X, val_set.y), num_classes=10, freeze_up_to=1, steps=30, seed=3,
+                          progress=False)
+    assert got == expected
+    assert all(torch.equal(a, b) for a, b in zip(recipe.state_dict().values(), by_hand.state_dict().values()))
+    assert not any(p.requires_grad for p in models.blocks(recipe)[0].parameters())
+
+
+def test_fine_tune_head_first_and_discriminative_rates():
+    train_set, val_set = _digits_split()
+    source = models.load_pretrained("cnn-printed-digits")
+    lp_ft = copy.deepcopy(source)
+    train.fine_tune(lp_ft, train_set, num_classes=10, steps=10, head_first=9, lr=1e-3, seed=0, progress=False)
+    # after the head-only stage every block trains again
+    assert all(p.requires_grad for p in lp_ft.parameters())
+    gentle = copy.deepcopy(source)
+    train.fine_tune(gentle, train_set, val_set, num_classes=10, steps=20, lr=1e-2, lr_mult=100, seed=0, progress=False)
+    plain = copy.deepcopy(source)
+    train.fine_tune(plain, train_set, val_set, num_classes=10, steps=20, lr=1e-2, seed=0, progress=False)
+    moved = lambda m: sum(float((a - b).detach().norm()) for a, b in zip(m.features[0].parameters(),
+                                                                   source.features[0].parameters()))
+    assert moved(gentle) < moved(plain) / 10, "the first block's rate is lr / lr_mult**3 with discriminative rates"
+    with pytest.raises(ValueError, match="fewer than `steps`"):
+        train.fine_tune(copy.deepcopy(source), train_set, steps=10, head_first=10)
+    with pytest.raises(TypeError, match="ImageData"):
+        train.fine_tune(copy.deepcopy(source), train_set.X, steps=10)

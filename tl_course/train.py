@@ -216,6 +216,51 @@ def fit_steps(model: nn.Module, X: torch.Tensor, y: torch.Tensor, val=None, *, s
     return best
 
 
+def fine_tune(model: nn.Module, train_data, val_data=None, *, num_classes: int | None = None, freeze_up_to: int = 0,
+              steps: int = 200, lr: float = 1e-3, lr_mult: float | None = None, head_first: int = 0,
+              head_lr: float | None = None, augment=None, batch_size: int = 32, seed: int = 0, device=None,
+              progress: bool | None = None) -> dict:
+    """The course's fine-tuning recipe (lesson 04) on a model with a `features`/`head` split, trained in place.
+
+    1. `num_classes` given: a new head with that many outputs, its weights drawn from `seed` alone;
+    2. the backbone's first `freeze_up_to` blocks frozen (`models.blocks`: no gradients, evaluation mode);
+    3. `head_first` > 0: that many of the `steps` train the head alone at `head_lr` (default 10 × `lr`) —
+       linear probe, then fine-tune (LP-FT, Kumar et al., 2022);
+    4. the rest of the `steps` train every unfrozen weight with Adam at `lr`, or with discriminative rates
+       when `lr_mult` is given (head `lr`, each earlier block `lr_mult` times less; Howard & Ruder, 2018).
+    `train_data`/`val_data` are ImageData or (X, y) pairs; with `val_data` the step with the best validation
+    accuracy is kept (`fit_steps`). Returns fit_steps' result of the last stage.
+    """
+    from . import models
+
+    X, y = _pair_of(train_data, "train_data")
+    val = None if val_data is None else _pair_of(val_data, "val_data")
+    steps, head_first = checks.whole(steps, "steps"), checks.whole(head_first, "head_first", 0)
+    if head_first >= steps:
+        raise ValueError(f"`head_first` ({head_first}) must be fewer than `steps` ({steps}): the rest fine-tunes.")
+    if num_classes is not None:
+        with runtime.seeded(seed):
+            models.replace_head(model, num_classes=num_classes)
+    if freeze_up_to:
+        models.freeze(model, up_to=freeze_up_to)
+    settings = dict(val=val, augment=augment, batch_size=batch_size, seed=seed, device=device, progress=progress)
+    if head_first:
+        models.freeze(model)                                    # the head alone ...
+        fit_steps(model, X, y, steps=head_first, lr=10 * lr if head_lr is None else head_lr, desc="head", **settings)
+        models.unfreeze(model, freeze_up_to)                    # ... then everything that was to train
+    optimizer = torch.optim.Adam(models.param_groups(model, lr, lr_mult)) if lr_mult else None
+    return fit_steps(model, X, y, steps=steps - head_first, lr=lr, optimizer=optimizer, desc="fine-tune", **settings)
+
+
+def _pair_of(data, name: str):
+    """(X, y) from an ImageData-like object (`.X`, `.y`) or a pair."""
+    if hasattr(data, "X") and hasattr(data, "y"):
+        return data.X, data.y
+    if isinstance(data, (tuple, list)) and len(data) == 2:
+        return data
+    raise TypeError(f"`{name}` must be an ImageData (with .X and .y) or an (X, y) pair; got {type(data).__name__}.")
+
+
 def linear_probe(F_train, y_train, F_val=None, y_val=None, Cs=(0.1, 1.0, 10.0)):
     """Fit a logistic-regression head on (cached) features, its regularisation `C` chosen on validation.
 
