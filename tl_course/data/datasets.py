@@ -1,7 +1,6 @@
-"""Data: real offline datasets, rendered printed characters, few-shot sampling and leak-free splits.
+"""Image containers (`ImageData`, `UnlabelledView`, `DomainPair`) and the loaders of real datasets.
 
-Everything here works offline. Images are float tensors in [0, 1], shaped (N, C, H, W); labels are int64 (N,).
-Full-scale downloads go through `tl_course.download`.
+The small sets (digits, faces, picture patches) work offline; full-scale downloads go through `tl_course.download`.
 """
 
 from __future__ import annotations
@@ -14,7 +13,9 @@ import torch
 import torch.nn.functional as F
 from torch.utils.data import Dataset, TensorDataset
 
-from . import checks
+from .. import checks
+from .splits import few_shot_indices
+from .transforms import resize
 
 DIGIT_CHARS = "0123456789"
 LETTER_CHARS = "ABCDEFGHJKLMNPRTUVWXY"  # capitals that no digit resembles closely (no I, O, Q, S, Z)
@@ -72,26 +73,6 @@ class UnlabelledView(Dataset):
     labels = targets = y
 
 
-def resize(X: torch.Tensor, size: int) -> torch.Tensor:
-    """Resize a batch (N, C, H, W) to size×size (bilinear up, area down)."""
-    _image_batch(X, "X")
-    size = checks.whole(size, "size")
-    if X.shape[-1] == size and X.shape[-2] == size:
-        return X
-    mode = "area" if size < X.shape[-1] else "bilinear"
-    kwargs = {} if mode == "area" else {"align_corners": False}
-    return F.interpolate(X, size=(size, size), mode=mode, **kwargs).clamp(0, 1)
-
-
-def _image_batch(X, name: str) -> None:
-    """Shape checks only (no pass over the pixels): a float tensor (N, C, H, W)."""
-    if not isinstance(X, torch.Tensor):
-        raise TypeError(f"`{name}` must be a tensor of images (N, C, H, W); got {type(X).__name__}.")
-    if X.dim() != 4 or not X.is_floating_point():
-        raise ValueError(f"`{name}` must be a float tensor of images (N, C, H, W); got shape {tuple(X.shape)} "
-                         f"and dtype {X.dtype}.")
-
-
 def load_digits(size: int = 8) -> ImageData:
     """Return scikit-learn's 1,797 real handwritten digits (8×8, 16 grey levels) at `size`×`size`."""
     from sklearn.datasets import load_digits as sk_load_digits
@@ -118,7 +99,7 @@ def load_mnist(split: str = "test", size: int = 28, digits_format: bool = False,
     centres each digit) averaged down to 8×8, brightest pixel 1, 17 grey levels — a 40× larger pool of
     the same kind of target for the fast-scale lessons.
     """
-    from .download import fetch
+    from ..download import fetch
 
     _check_split(split)
     size = checks.whole(size, "size")
@@ -146,7 +127,7 @@ def load_svhn(split: str = "test", size: int = 32, grey: bool = False, data_dir=
     """
     from scipy.io import loadmat
 
-    from .download import fetch
+    from ..download import fetch
 
     _check_split(split)
     size = checks.whole(size, "size")
@@ -167,7 +148,7 @@ def load_cifar10(split: str = "test", size: int = 32, data_dir=None, registry: d
     import pickle
     import tarfile
 
-    from .download import fetch
+    from ..download import fetch
 
     _check_split(split)
     size = checks.whole(size, "size")
@@ -238,7 +219,7 @@ def load_flowers102(split: str = "train", size: int = 64, data_dir=None, registr
     from scipy.io import loadmat
     from torchvision.datasets import Flowers102
 
-    from .download import fetch
+    from ..download import fetch
 
     _check_split(split, ("train", "val", "test"))
     size = checks.whole(size, "size")
@@ -342,192 +323,3 @@ def load_texture_patches(split: str = "train", patch: int = 48, per_class: int =
     X = torch.tensor(np.stack(Xs))
     X = X.permute(0, 3, 1, 2) if color else X.unsqueeze(1)
     return ImageData(X.contiguous(), torch.tensor(ys), tuple(classes))
-
-
-# ------------------------------------------------------------------------------------------------
-# Printed characters: a synthetic source domain rendered from the fonts matplotlib ships.
-
-
-def available_fonts() -> list[str]:
-    """Return the paths of the TrueType fonts bundled with matplotlib (DejaVu, STIX, Computer Modern)."""
-    from pathlib import Path
-
-    import matplotlib
-
-    folder = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
-    keep = ("DejaVuSans", "DejaVuSerif", "DejaVuSansMono", "STIXGeneral", "cmr10", "cmss10", "cmtt10", "cmb10")
-    return sorted(str(p) for p in folder.glob("*.ttf") if p.stem.startswith(keep) and "Display" not in p.stem)
-
-
-@lru_cache(maxsize=None)
-def _glyph(char: str, font: str, res: int = 64) -> torch.Tensor:
-    """Rasterise one character of one font, centred, to a res×res mask in [0, 1] (cached)."""
-    from matplotlib.font_manager import FontProperties
-    from matplotlib.path import Path as MplPath
-    from matplotlib.textpath import TextPath
-
-    path = TextPath((0, 0), char, size=1, prop=FontProperties(fname=font))
-    verts = path.vertices
-    lo, hi = verts.min(0), verts.max(0)
-    scale = 0.7 / max(hi - lo)  # glyph's larger side fills 70 % of the square
-    centred = (verts - (lo + hi) / 2) * scale + 0.5
-    glyph = MplPath(centred, path.codes)
-    grid = (np.stack(np.meshgrid(np.arange(res * 2), np.arange(res * 2)), -1).reshape(-1, 2) + 0.5) / (res * 2)
-    inside = glyph.contains_points(grid).reshape(res * 2, res * 2)[::-1].astype(np.float32)  # y up → rows down
-    mask = torch.tensor(inside.copy())[None, None]
-    return F.avg_pool2d(mask, 2)[0, 0]  # 2×2 supersampling for smooth edges
-
-
-def render_characters(n: int, chars: str = DIGIT_CHARS, size: int = 28, seed: int = 0, fonts=None,
-                      rotation: float = 12.0, scale=(0.75, 1.1), shift: float = 0.12, stroke=(-1, 1),
-                      digits_format: bool = False) -> ImageData:
-    """Render `n` printed characters with random font, size, position, rotation and stroke width.
-
-    Deterministic from `seed`. `rotation` is the max angle in degrees, `shift` the max offset as a
-    fraction of the image, `stroke` a range of pixels to thicken (+) or thin (−) strokes at 64 px.
-    With `digits_format=True` the output matches scikit-learn's digits: 8×8, 17 grey levels, the glyph
-    filling the frame with thick strokes (this overrides `size`, `scale`, `stroke` and caps `shift`).
-    """
-    n, size = checks.whole(n, "n"), checks.whole(size, "size")
-    if not isinstance(chars, str) or not chars:
-        raise ValueError(f"`chars` must be a non-empty string of characters to draw, e.g. '0123456789'; got {chars!r}.")
-    rotation, shift = checks.number(rotation, "rotation", low=0.0), checks.number(shift, "shift", low=0.0)
-    for name, (lo, hi), low in (("scale", scale, 0.0), ("stroke", stroke, None)):
-        if checks.number(lo, name, low=low, low_open=True) > checks.number(hi, name):
-            raise ValueError(f"`{name}` must be a range (low, high) with low ≤ high; got {(lo, hi)!r}.")
-    if any(not float(s).is_integer() for s in stroke):
-        raise ValueError(f"`stroke` must be whole numbers of pixels, e.g. (-1, 1); got {stroke!r}.")
-    if digits_format:  # sklearn's digits fill the frame's height with thick strokes
-        size, scale, shift, stroke = 8, (1.0, 1.15), min(shift, 0.04), (0, 2)
-    fonts = list(fonts or available_fonts())
-    if not fonts:
-        raise RuntimeError("No matplotlib fonts found: reinstall matplotlib (it ships DejaVu and STIX fonts).")
-    gen = torch.Generator().manual_seed(seed)
-    labels = torch.randint(len(chars), (n,), generator=gen)
-    font_idx = torch.randint(len(fonts), (n,), generator=gen)
-    strokes = torch.randint(stroke[0], stroke[1] + 1, (n,), generator=gen)
-    masks = torch.stack([_glyph(chars[c], fonts[f]) for c, f in zip(labels.tolist(), font_idx.tolist())])[:, None]
-    masks = _stroke(masks, strokes)
-    angle = (torch.rand(n, generator=gen) * 2 - 1) * np.deg2rad(rotation)
-    zoom = scale[0] + torch.rand(n, generator=gen) * (scale[1] - scale[0])
-    offset = (torch.rand(n, 2, generator=gen) * 2 - 1) * shift * 2  # affine_grid coords span [-1, 1]
-    cos, sin = torch.cos(angle) / zoom, torch.sin(angle) / zoom
-    theta = torch.stack([torch.stack([cos, -sin, offset[:, 0]], 1), torch.stack([sin, cos, offset[:, 1]], 1)], 1)
-    grid = F.affine_grid(theta, list(masks.shape), align_corners=False)
-    images = F.grid_sample(masks, grid, align_corners=False, padding_mode="zeros")
-    images = resize(images, size)
-    if digits_format:
-        images = images / images.amax(dim=(2, 3), keepdim=True).clamp_min(1e-6)  # ink reaches full darkness
-        images = torch.round(images * 16) / 16
-    return ImageData(images.clamp(0, 1), labels, tuple(chars))
-
-
-def _stroke(masks: torch.Tensor, strokes: torch.Tensor) -> torch.Tensor:
-    """Thicken (stroke > 0, dilation) or thin (stroke < 0, erosion) each mask by |stroke| pixels."""
-    out = masks.clone()
-    for s in strokes.unique().tolist():
-        if s == 0:
-            continue
-        sel = strokes == s
-        k = 2 * abs(s) + 1
-        m = masks[sel]
-        out[sel] = F.max_pool2d(m, k, 1, abs(s)) if s > 0 else -F.max_pool2d(-m, k, 1, abs(s))
-    return out
-
-
-# ------------------------------------------------------------------------------------------------
-# Few-shot sampling and splits
-
-
-def few_shot_indices(y, k: int, seed: int = 0) -> torch.Tensor:
-    """Return the indices of exactly `k` random examples of every class in `y` (stratified, seeded)."""
-    y = torch.as_tensor(checks.as_labels(y, "y"))
-    k = checks.whole(k, "k", 0)
-    gen = torch.Generator().manual_seed(seed)
-    picked = []
-    for c in y.unique().tolist():
-        members = torch.nonzero(y == c).flatten()
-        if len(members) < k:
-            raise ValueError(f"Class {c} has only {len(members)} examples; cannot take k={k} of each.")
-        picked.append(members[torch.randperm(len(members), generator=gen)[:k]])
-    return torch.cat(picked).sort().values
-
-
-def split_indices(y, fractions=(0.6, 0.2, 0.2), seed: int = 0) -> tuple[torch.Tensor, ...]:
-    """Split indices into disjoint, stratified parts (e.g. train/val/test) with the given fractions."""
-    fractions = [checks.fraction(f, "fractions", example=0.2) for f in fractions]
-    if abs(sum(fractions) - 1) > 1e-6:
-        raise ValueError(f"fractions must add up to 1, not {sum(fractions):g}.")
-    y = torch.as_tensor(checks.as_labels(y, "y"))
-    gen = torch.Generator().manual_seed(seed)
-    parts = [[] for _ in fractions]
-    bounds = np.cumsum(fractions)[:-1]
-    for c in y.unique().tolist():
-        members = torch.nonzero(y == c).flatten()
-        members = members[torch.randperm(len(members), generator=gen)]
-        cuts = [0, *np.round(bounds * len(members)).astype(int).tolist(), len(members)]
-        for i in range(len(fractions)):
-            parts[i].append(members[cuts[i]:cuts[i + 1]])
-    return tuple(torch.cat(p).sort().values for p in parts)
-
-
-def few_shot_split(y, k: int, test_per_class: int, val_per_class: int = 0, seed: int = 0):
-    """Split indices into (train, val, test): a fixed test set, a validation set, and `k` per class to train on.
-
-    The test and validation examples are drawn first and never depend on `k`, so a learning curve over `k`
-    is measured on the same test set at every point. All three parts are disjoint and stratified.
-    """
-    y = torch.as_tensor(checks.as_labels(y, "y"))
-    k, test_per_class = checks.whole(k, "k", 0), checks.whole(test_per_class, "test_per_class", 0)
-    val_per_class = checks.whole(val_per_class, "val_per_class", 0)
-    test = few_shot_indices(y, test_per_class, seed=seed + 1_000)
-    pool = _complement(len(y), test)
-    val = pool[few_shot_indices(y[pool], val_per_class, seed=seed + 2_000)] if val_per_class else pool[:0]
-    pool = _complement(len(y), torch.cat([test, val]))
-    train = pool[few_shot_indices(y[pool], k, seed=seed)]
-    return train.sort().values, val.sort().values, test
-
-
-def _complement(n: int, idx: torch.Tensor) -> torch.Tensor:
-    """Indices in range(n) that are not in `idx`, in order."""
-    keep = torch.ones(n, dtype=torch.bool)
-    keep[idx] = False
-    return torch.nonzero(keep).flatten()
-
-
-def random_flip_shift(X: torch.Tensor, generator: torch.Generator | None = None, max_shift: int = 2,
-                      vflip: bool = False, hflip: bool = True) -> torch.Tensor:
-    """Data augmentation: flip each image left-right at random and shift the batch by up to `max_shift` pixels.
-
-    Taught in lesson 04. Shifts pad by reflection, so no black borders appear; `vflip` also flips
-    upside down (fine for textures, wrong for faces or digits); `hflip=False` keeps left and right
-    (a mirrored 2 or 7 is not a digit).
-    """
-    _image_batch(X, "X")          # shape checks only: this runs on every training batch
-    max_shift = checks.whole(max_shift, "max_shift", 0)
-    if max_shift >= min(X.shape[2:]):
-        raise ValueError(f"`max_shift` must be smaller than the images ({X.shape[2]}×{X.shape[3]}); got {max_shift}.")
-    if hflip:
-        flip = torch.rand(len(X), generator=generator) < 0.5
-        X = torch.where(flip[:, None, None, None], X.flip(3), X)
-    if vflip:
-        flip = torch.rand(len(X), generator=generator) < 0.5
-        X = torch.where(flip[:, None, None, None], X.flip(2), X)
-    if max_shift:
-        padded = F.pad(X, (max_shift,) * 4, mode="reflect")
-        i, j = torch.randint(0, 2 * max_shift + 1, (2,), generator=generator).tolist()
-        X = padded[:, :, i:i + X.shape[2], j:j + X.shape[3]]
-    return X
-
-
-def corrupt_labels(y, fraction: float, num_classes: int = 10, seed: int = 0) -> torch.Tensor:
-    """Return a copy of `y` with a `fraction` of the labels replaced by a class drawn uniformly at random.
-
-    A replaced label may hit the true class by chance. Taught in lesson 06 (a source with noisy labels).
-    """
-    fraction = checks.fraction(fraction, "fraction", example=0.25)
-    y = checks.as_label_tensor(y, "y").clone()
-    gen = torch.Generator().manual_seed(seed)
-    hit = torch.rand(len(y), generator=gen) < fraction
-    y[hit] = torch.randint(num_classes, (int(hit.sum()),), generator=gen)
-    return y
