@@ -104,7 +104,7 @@ def blocks(model: nn.Module) -> list[nn.Module]:
     Each block is a layer with weights (a conv block, a residual stage) together with the weight-free layers
     after it (pooling, flattening). SmallCNN has 3 blocks, SmallResNet 4 (stem + 3 stages), ResNet-18 5 (stem +
     layer1-4), EfficientNet-Lite0 16 (its inverted-residual blocks; the stem joins the first, the last 1×1 conv
-    the last). A backbone may define its own by a `blocks()` method returning that list.
+    the last). A backbone may define its own by a `freeze_blocks()` method returning that list.
     """
     features = model.features
     if callable(getattr(features, "freeze_blocks", None)):
@@ -116,7 +116,6 @@ def blocks(model: nn.Module) -> list[nn.Module]:
         else:
             grouped.append([child])
     return [group[0] if len(group) == 1 else nn.ModuleList(group) for group in grouped]
-
 
 
 def freeze(model: nn.Module, up_to: int | None = None) -> nn.Module:
