@@ -58,7 +58,8 @@ def proxy_a_distance(F_source, F_target, seed: int = 0) -> float:
     X_train = np.concatenate([Fs[halves[0][0]], Ft[halves[1][0]]])
     d_train = np.r_[np.zeros(len(halves[0][0])), np.ones(len(halves[1][0]))]
     clf = make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=2000, class_weight="balanced"))
-    clf.fit(X_train, d_train)
+    with runtime.one_blas_thread():
+        clf.fit(X_train, d_train)
     error = 0.5 * ((clf.predict(Fs[halves[0][1]]) != 0).mean() + (clf.predict(Ft[halves[1][1]]) != 1).mean())
     return float(2.0 * (1.0 - 2.0 * min(error, 0.5)))
 
@@ -84,7 +85,8 @@ def importance_weights(F_source, F_target, max_weight: float = 50.0, seed: int =
     for k in (0, 1):
         train_s, train_t = Fs[fold_s != k], Ft[fold_t != k]
         clf = make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=2000))
-        clf.fit(np.concatenate([train_s, train_t]), np.r_[np.zeros(len(train_s)), np.ones(len(train_t))])
+        with runtime.one_blas_thread():
+            clf.fit(np.concatenate([train_s, train_t]), np.r_[np.zeros(len(train_s)), np.ones(len(train_t))])
         p = clf.predict_proba(Fs[fold_s == k])[:, 1].clip(1e-6, 1 - 1e-6)
         odds[fold_s == k] = p / (1 - p) * len(train_s) / len(train_t)
     w = np.minimum(odds, max_weight * odds.mean())

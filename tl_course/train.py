@@ -287,10 +287,11 @@ def linear_probe(F_train, y_train, F_val=None, y_val=None, Cs=(0.1, 1.0, 10.0)):
     def fit_one(C):
         return make_pipeline(Normalizer(), LogisticRegression(C=C, max_iter=5000)).fit(F_train, y_train)
 
-    if F_val is None:
-        return fit_one(Cs[len(Cs) // 2])
-    fitted = [fit_one(C) for C in Cs]
-    scores = [probe.score(F_val, y_val) for probe in fitted]
+    with runtime.one_blas_thread():
+        if F_val is None:
+            return fit_one(Cs[len(Cs) // 2])
+        fitted = [fit_one(C) for C in Cs]
+        scores = [probe.score(F_val, y_val) for probe in fitted]
     return fitted[int(np.argmax(scores))]  # ties go to the first (smallest) C: the simplest head
 
 
