@@ -189,3 +189,21 @@ def test_fine_tune_head_first_and_discriminative_rates():
         train.fine_tune(copy.deepcopy(source), train_set, steps=10, head_first=10)
     with pytest.raises(TypeError, match="ImageData"):
         train.fine_tune(copy.deepcopy(source), train_set.X, steps=10)
+
+
+def test_fit_steps_objective_replaces_the_loss_and_sees_the_rows_drawn():
+    X, y = torch.rand(30, 1, 8, 8), torch.randint(0, 10, (30,))
+    seen = []
+
+    def cross_entropy(model, Xb, yb, batch):
+        seen.append(batch.clone())
+        assert torch.equal(yb, y[batch])
+        return torch.nn.functional.cross_entropy(model(Xb), yb)
+
+    torch.manual_seed(0)
+    a = models.SmallCNN(10, width=8)
+    b = copy.deepcopy(a)
+    train.fit_steps(a, X, y, steps=4, batch_size=8, seed=3, device="cpu")
+    train.fit_steps(b, X, y, steps=4, batch_size=8, seed=3, device="cpu", objective=cross_entropy)
+    assert len(seen) == 4 and all(len(s) == 8 for s in seen)
+    assert all(torch.equal(p, q) for p, q in zip(a.state_dict().values(), b.state_dict().values()))

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 from torch import nn
+from torch.nn import functional as F
 from torch.utils.data import DataLoader, Dataset, TensorDataset
 
 from . import checks, runtime
@@ -174,13 +175,15 @@ def fit(model: nn.Module, train_data, val_data=None, *, num_epochs: int = 10, lr
 
 def fit_steps(model: nn.Module, X: torch.Tensor, y: torch.Tensor, val=None, *, steps: int = 300, lr: float = 1e-3,
               batch_size: int = 32, augment=None, eval_every: int = 25, weight_decay: float = 0.0,
-              optimizer: torch.optim.Optimizer | None = None, seed: int = 0, device=None,
+              optimizer: torch.optim.Optimizer | None = None, objective=None, seed: int = 0, device=None,
               progress: bool | None = None, desc: str = "fit") -> dict:
     """Train on a small labelled set for `steps` optimizer steps, batches drawn with replacement.
 
     Made for few-shot training, where an "epoch" of two images means little. `augment(X, generator)` is
     applied to every batch. With `val=(X_val, y_val)` the weights with the best validation accuracy are
     kept: the number of steps is chosen on validation data, never on the test set.
+    `objective(model, X_batch, y_batch, batch)` → loss replaces the cross-entropy of `model(X_batch)`
+    (`batch`: the rows of X drawn); lesson 07 trains multi-task and LwF models this way.
     Returns `{"val_acc": best validation accuracy, "step": its step, "curve": [(step, val_acc), ...]}`.
     """
     X, y = checks.as_pair((X, y), "(X, y)")
@@ -193,14 +196,14 @@ def fit_steps(model: nn.Module, X: torch.Tensor, y: torch.Tensor, val=None, *, s
     _place(model, device)
     gen = torch.Generator().manual_seed(seed)
     optimizer = optimizer or _adam(model, lr, weight_decay, caller="fit_steps")
-    loss_fn = nn.CrossEntropyLoss()
+    objective = objective or _cross_entropy
     best = {"val_acc": -1.0, "step": 0, "curve": []}
     best_state = None
     for step in _progress(range(1, steps + 1), desc, progress):
         model.train()
         batch = torch.randint(0, len(X), (batch_size,), generator=gen)
         Xb = X[batch] if augment is None else augment(X[batch], gen)
-        loss = loss_fn(model(Xb.to(device)), y[batch].to(device))
+        loss = objective(model, Xb.to(device), y[batch].to(device), batch)
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
@@ -214,6 +217,11 @@ def fit_steps(model: nn.Module, X: torch.Tensor, y: torch.Tensor, val=None, *, s
         model.load_state_dict(best_state)
     model.eval()
     return best
+
+
+def _cross_entropy(model: nn.Module, X: torch.Tensor, y: torch.Tensor, batch: torch.Tensor) -> torch.Tensor:
+    """The default objective of `fit_steps`: cross-entropy of the model's scores."""
+    return F.cross_entropy(model(X), y)
 
 
 def fine_tune(model: nn.Module, train_data, val_data=None, *, num_classes: int | None = None, freeze_up_to: int = 0,
