@@ -60,6 +60,19 @@ def test_model_answer_is_the_block_of_the_cell_that_checks_the_question():
                                   "q1": "def f(x):\n    if x:\n        return 2 * x\n    return 0"}
 
 
+def test_a_class_with_two_blocks_keeps_its_skeleton_and_shows_both_blocks():
+    src = ("class Net(nn.Module):\n    def __init__(self, old):\n        super().__init__()\n        # BEGIN SOLUTION\n"
+           "        self.old = freeze(old)\n        self.parts[0] = 1\n        # END SOLUTION\n\n"
+           "    def forward(self, x):\n        # BEGIN SOLUTION\n        return self.old(x)\n        # END SOLUTION\n\n"
+           "ex.q3.check()")
+    assert stub_code(src) == ("class Net(nn.Module):\n    def __init__(self, old):\n        super().__init__()\n"
+                              "        # YOUR CODE HERE\n        self.old = ____\n        self.parts[0] = ____\n\n"
+                              "    def forward(self, x):\n        # YOUR CODE HERE\n        return ____\n\nex.q3.check()")
+    text = solution_texts(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(src)]))["q3"]
+    assert text == ("def __init__(self, old):\n    self.old = freeze(old)\n    self.parts[0] = 1\n\n"
+                    "def forward(self, x):\n    return self.old(x)")
+
+
 @pytest.mark.parametrize("cells", [["# BEGIN SOLUTION\na = 1\n# END SOLUTION"],
                                    ["# BEGIN SOLUTION\na = 1\n# END SOLUTION\nex.q1.check()\nex.q2.check()"],
                                    ["# BEGIN SOLUTION\na = 1\n# END SOLUTION\nex.q1.check()"] * 2])

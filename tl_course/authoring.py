@@ -57,6 +57,9 @@ def _assigned_names(block: list[str]) -> tuple[list[str], bool]:
         elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
             names.append(node.name)
         for target in targets:
+            if isinstance(target, (ast.Attribute, ast.Subscript)):      # `self.old = ...` → `self.old = ____`
+                names.append(ast.unparse(target))
+                continue
             for sub in ast.walk(target):
                 if isinstance(sub, ast.Name) and sub.id not in names:
                     names.append(sub.id)
@@ -122,9 +125,9 @@ def solution_texts(solution_nb) -> dict:
         if len(questions) != 1:
             raise ValueError(f"A cell with a solution block must check exactly one question (`ex.qN.check()`), "
                              f"not {len(questions)}: {lines[0]!r}")
-        if questions[0] in texts or len(blocks) > 1:
-            raise ValueError(f"Question {questions[0]} has more than one solution block.")
-        texts[questions[0]] = shown_solution(lines, *blocks[0])
+        if questions[0] in texts:
+            raise ValueError(f"Question {questions[0]} has solution blocks in more than one cell.")
+        texts[questions[0]] = "\n\n".join(shown_solution(lines, *block) for block in blocks)
     return texts
 
 
