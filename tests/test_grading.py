@@ -521,6 +521,169 @@ def fallback_tie_transfer(vt, tt, vs, ts):  # keeps the transferred model on a t
     return np.mean((1 - chosen) - (1 - np.asarray(ts)))
 
 
+# ---- exercise 07: more than one task
+import copy as _copy
+
+import torch.nn.functional as _F
+from sklearn.model_selection import KFold as _KFold
+from sklearn.model_selection import StratifiedKFold as _SKFold
+from torch import nn as _nn
+
+from tl_course import models as _models
+
+
+def mtl_ok(logits, labels, weights):
+    return sum(weights[t] * _F.cross_entropy(logits[t], labels[t]) for t in logits)
+
+
+def mtl_unweighted(logits, labels, weights):
+    return sum(_F.cross_entropy(logits[t], labels[t]) for t in logits)
+
+
+def mtl_mean_of_tasks(logits, labels, weights):  # averages the weighted terms instead of adding them
+    return mtl_ok(logits, labels, weights) / len(logits)
+
+
+def mtl_by_position(logits, labels, weights):  # pairs the weights with the tasks by order, not by name
+    return sum(w * _F.cross_entropy(lg, lb) for lg, lb, w in zip(logits.values(), labels.values(), weights.values()))
+
+
+def mtl_item(logits, labels, weights):  # right number, but no gradient can flow
+    return mtl_ok(logits, labels, weights).item()
+
+
+def mtl_summed_rows(logits, labels, weights):  # sums the cross-entropy over rows: big tasks dominate
+    return sum(weights[t] * _F.cross_entropy(logits[t], labels[t], reduction="sum") for t in logits)
+
+
+def oof_ok(make_probe, F, y, folds, seed):
+    probs = np.zeros((len(y), len(np.unique(y))))
+    for fitted, held in _SKFold(folds, shuffle=True, random_state=seed).split(F, y):
+        probs[held] = make_probe().fit(F[fitted], y[fitted]).predict_proba(F[held])
+    return probs
+
+
+def oof_in_fold(make_probe, F, y, folds, seed):  # the leak: one probe fitted on every row predicts every row
+    return make_probe().fit(F, y).predict_proba(F)
+
+
+def oof_no_shuffle(make_probe, F, y, folds, seed):  # ignores the seed: the same folds every time
+    probs = np.zeros((len(y), len(np.unique(y))))
+    for fitted, held in _KFold(folds).split(F, y):
+        probs[held] = make_probe().fit(F[fitted], y[fitted]).predict_proba(F[held])
+    return probs
+
+
+def oof_averaged(make_probe, F, y, folds, seed):  # averages every fold's probe over all rows (its own included)
+    split = _SKFold(folds, shuffle=True, random_state=seed).split(F, y)
+    return np.mean([make_probe().fit(F[fitted], y[fitted]).predict_proba(F) for fitted, _ in split], axis=0)
+
+
+def oof_stacked_in_fold_order(make_probe, F, y, folds, seed):  # right predictions, in the wrong rows
+    split = _SKFold(folds, shuffle=True, random_state=seed).split(F, y)
+    return np.vstack([make_probe().fit(F[fitted], y[fitted]).predict_proba(F[held]) for fitted, held in split])
+
+
+def oof_inverted(make_probe, F, y, folds, seed):  # fits on the small fold, predicts the other four
+    probs = np.zeros((len(y), len(np.unique(y))))
+    for held, fitted in _SKFold(folds, shuffle=True, random_state=seed).split(F, y):
+        probs[held] = make_probe().fit(F[fitted], y[fitted]).predict_proba(F[held])
+    return probs
+
+
+def oof_unseeded_shuffle(make_probe, F, y, folds, seed):  # shuffles, but not with the seed
+    probs = np.zeros((len(y), len(np.unique(y))))
+    for fitted, held in _SKFold(folds, shuffle=True).split(F, y):
+        probs[held] = make_probe().fit(F[fitted], y[fitted]).predict_proba(F[held])
+    return probs
+
+
+def two_columns(freeze, fwd):
+    """A TwoColumns class whose old column is built by `freeze(copy)` and whose forward is `fwd(self, x)`."""
+
+    class TwoColumns(_nn.Module):
+        def __init__(self, old, num_classes):
+            super().__init__()
+            self.old = freeze(_copy.deepcopy(old))
+            self.new = _models.SmallCNN(num_classes, width=16).features
+            self.head = _nn.Linear(64 + old.num_features, num_classes)
+
+        def forward(self, x):
+            return fwd(self, x)
+
+    return TwoColumns
+
+
+both_columns = lambda self, x: self.head(torch.cat([self.new(x), self.old.features(x)], dim=1))  # noqa: E731
+COLUMNS_OK = two_columns(lambda m: _models.freeze(m).requires_grad_(False), both_columns)
+
+
+def _no_grad_old(self, x):  # no gradient into the old column, but its BatchNorm still updates in train mode
+    with torch.no_grad():
+        old = self.old.features(x)
+    return self.head(torch.cat([self.new(x), old], dim=1))
+
+
+def forgetting_ok(backbone, head_a, X, y, before):
+    backbone.eval()
+    with torch.no_grad():
+        return before - (head_a(backbone(X)).argmax(1) == y).float().mean().item()
+
+
+def forgetting_train_mode(backbone, head_a, X, y, before):  # BatchNorm uses the batch's statistics
+    with torch.no_grad():
+        return before - (head_a(backbone(X)).argmax(1) == y).float().mean().item()
+
+
+CASES_07 = {
+    "07.q1": [({"multitask_loss": mtl_ok}, PASS, ""),
+              ({"multitask_loss": mtl_unweighted}, FAIL, "test case 2"),
+              ({"multitask_loss": mtl_mean_of_tasks}, FAIL, "test case 1"),
+              ({"multitask_loss": mtl_by_position}, FAIL, "test case 3"),
+              ({"multitask_loss": mtl_item}, FAIL, "gradients can flow"),
+              ({"multitask_loss": mtl_summed_rows}, FAIL, "test case 1"),
+              ({"multitask_loss": lambda a, b, c: ____}, NOT_ATTEMPTED, "")],
+    "07.q2": [({"out_of_fold": oof_ok}, PASS, ""),
+              ({"out_of_fold": oof_in_fold}, FAIL, "fitted 1 times"),
+              ({"out_of_fold": oof_no_shuffle}, FAIL, "same folds"),
+              ({"out_of_fold": oof_averaged}, FAIL, "fitted on it"),
+              ({"out_of_fold": oof_stacked_in_fold_order}, FAIL, "own rows"),
+              ({"out_of_fold": oof_inverted}, FAIL, "split the rows"),
+              ({"out_of_fold": oof_unseeded_shuffle}, FAIL, "same seed"),
+              ({"out_of_fold": lambda *a: ____}, NOT_ATTEMPTED, "")],
+    "07.q3": [({"TwoColumns": COLUMNS_OK}, PASS, ""),
+              ({"TwoColumns": two_columns(_models.freeze, both_columns)}, PASS, ""),      # its unused head is free
+              ({"TwoColumns": two_columns(lambda m: m, both_columns)}, FAIL, "receives gradients"),
+              ({"TwoColumns": two_columns(lambda m: m.requires_grad_(False), both_columns)}, FAIL, "statistics"),
+              ({"TwoColumns": two_columns(lambda m: m.eval(), both_columns)}, FAIL, "gradients"),
+              ({"TwoColumns": two_columns(lambda m: m, _no_grad_old)}, FAIL, "statistics"),
+              ({"TwoColumns": two_columns(lambda m: _models.freeze(m).requires_grad_(False),
+                                          lambda self, x: self.head(torch.cat([self.new(x), self.new(x)[:, :32]], 1)))},
+               FAIL, "depend on the old column"),
+              ({"TwoColumns": two_columns(lambda m: _models.freeze(m).requires_grad_(False),
+                                          lambda self, x: self.head(torch.cat([self.new(x), self.old(x)], 1)))},
+               ERROR, ""),
+              ({"TwoColumns": COLUMNS_OK(_models.SmallCNN(10, width=8), 5)}, FAIL, "the class"),
+              ({"TwoColumns": ____}, NOT_ATTEMPTED, "")],
+    "07.q4": [({"forgetting": forgetting_ok}, PASS, ""),
+              ({"forgetting": forgetting_train_mode}, FAIL, "evaluation mode"),
+              ({"forgetting": lambda b, h, X, y, before: -forgetting_ok(b, h, X, y, before)}, FAIL, "sign"),
+              ({"forgetting": lambda b, h, X, y, before: 100 * forgetting_ok(b, h, X, y, before)}, FAIL, "percentage"),
+              ({"forgetting": lambda b, h, X, y, before: 1 - forgetting_ok(b, h, X, y, before)}, FAIL, "test case 1"),
+              ({"forgetting": lambda b, h, X, y, before: ____}, NOT_ATTEMPTED, "")],
+    "07.q5": [({"remedy": "c"}, PASS, ""),
+              ({"remedy": "C"}, PASS, ""),
+              ({"remedy": "a"}, FAIL, "keep A exactly"),
+              ({"remedy": "b"}, FAIL, "LwF moves A"),
+              ({"remedy": "d"}, FAIL, "ten points"),
+              ({"remedy": "progressive"}, FAIL, "one of")],
+    "07.q6": [({"honest_score": "b"}, PASS, ""),
+              ({"honest_score": "a"}, FAIL, "memory"),
+              ({"honest_score": "c"}, FAIL, "not the best"),
+              ({"honest_score": 2}, FAIL, "one of")],
+}
+
+
 CASES = {
     "00.q1": [({"num_images": 1797}, PASS, ""),
               ({"num_images": ____}, NOT_ATTEMPTED, "blank"),
@@ -702,6 +865,7 @@ CASES = {
               ({"many_labels": "D"}, FAIL, "not the best"),
               ({"many_labels": "e"}, FAIL, "one of")],
 }
+CASES.update(CASES_07)
 
 
 # Cases that train or adapt networks are built when a test first needs them, not at import: (builder, how many).
