@@ -101,3 +101,13 @@ def test_rank_agreement():
     assert tr.rank_agreement({"a": 0, "b": 1, "c": 2, "d": 3}, acc)["spearman_rho"] == pytest.approx(-1.0)
     with pytest.raises(ValueError, match="same sources"):
         tr.rank_agreement({"a": 1, "b": 2, "c": 3}, acc)
+
+
+def test_paired_gain_is_the_negative_transfer_gap_of_the_errors_with_the_sign_flipped():
+    with_, without = [0.80, 0.71, 0.93, 0.66], [0.75, 0.70, 0.85, 0.69]
+    g = tr.paired_gain(with_, without)
+    nt = tr.negative_transfer_gap(1 - np.array(with_), 1 - np.array(without))
+    assert g["gain"] == pytest.approx(-nt["gap"]) and g["low"] == pytest.approx(-nt["high"])
+    assert g["high"] == pytest.approx(-nt["low"]) and np.allclose(g["per_seed"], [0.05, 0.01, 0.08, -0.03])
+    with pytest.raises(ValueError, match="at least two seeds"):
+        tr.paired_gain([0.8], [0.7])

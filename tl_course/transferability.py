@@ -28,18 +28,34 @@ def negative_transfer_gap(error_with_source, error_target_only, confidence: floa
     Wang et al. (2019), "Characterizing and avoiding negative transfer". Positive = the source *hurt*.
     The inputs are paired per seed (same split, same seed). Returns the mean gap and a t-interval over seeds.
     """
+    mean, low, high, diff = _paired(error_with_source, error_target_only, confidence,
+                                    ("error_with_source", "error_target_only"))
+    return {"gap": mean, "low": low, "high": high, "per_seed": diff.tolist()}
+
+
+def paired_gain(accuracy_with, accuracy_without, confidence: float = 0.95) -> dict:
+    """How much a change raised accuracy: the mean per-seed difference (with − without) and its t-interval.
+
+    Taught in lesson 07. The inputs are paired per seed (same split, same initial weights). Returns
+    `{"gain", "low", "high", "per_seed"}`; an interval clear of zero is a gain (or a loss) the seeds agree on.
+    """
+    mean, low, high, diff = _paired(accuracy_with, accuracy_without, confidence, ("accuracy_with", "accuracy_without"))
+    return {"gain": mean, "low": low, "high": high, "per_seed": diff.tolist()}
+
+
+def _paired(a, b, confidence: float, names: tuple[str, str]):
+    """Mean of a − b over seeds with its t-interval: (mean, low, high, differences)."""
     from scipy import stats
 
-    a = checks.as_values(error_with_source, "error_with_source")
-    b = checks.as_values(error_target_only, "error_target_only")
-    checks.same_length("one error per seed, paired by seed", error_with_source=a, error_target_only=b)
+    a, b = checks.as_values(a, names[0]), checks.as_values(b, names[1])
+    checks.same_length("one value per seed, paired by seed", **{names[0]: a, names[1]: b})
     if len(a) < 2:
-        raise ValueError("Give one error per seed for each model, paired by seed, for at least two seeds; got one.")
+        raise ValueError(f"Give one value per seed for `{names[0]}` and `{names[1]}`, paired by seed, for at least "
+                         "two seeds; got one.")
     confidence = checks.fraction(confidence, "confidence", example=0.95, open_ends=True)
     diff = a - b
     half = stats.t.ppf(0.5 + confidence / 2, len(diff) - 1) * diff.std(ddof=1) / math.sqrt(len(diff))
-    return {"gap": float(diff.mean()), "low": float(diff.mean() - half), "high": float(diff.mean() + half),
-            "per_seed": diff.tolist()}
+    return float(diff.mean()), float(diff.mean() - half), float(diff.mean() + half), diff
 
 
 # ------------------------------------------------------------------------------------------------
