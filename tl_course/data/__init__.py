@@ -1,9 +1,9 @@
 """Data: real offline datasets, rendered printed characters, few-shot sampling and leak-free splits.
 
 Everything here works offline. Images are float tensors in [0, 1], shaped (N, C, H, W); labels are int64 (N,).
-Full-scale downloads go through `tl_course.download`. The code lives in four modules, all re-exported here:
-`datasets` (containers and loaders), `render` (printed characters), `splits` (few-shot sampling, splits) and
-`transforms` (resize, augmentation, label corruption).
+Full-scale downloads go through `tl_course.download`. The code lives in five modules, all re-exported here:
+`datasets` (containers and loaders), `render` (printed characters), `splits` (few-shot sampling, splits),
+`transforms` (resize, augmentation, label corruption) and `text` (labelled sentences: `TextData`, `load_sentiment`).
 """
 
 from .datasets import (CIFAR10_CLASSES, DIGIT_CHARS, LETTER_CHARS, TEXTURE_IMAGES, DomainPair, ImageData,
@@ -11,11 +11,13 @@ from .datasets import (CIFAR10_CLASSES, DIGIT_CHARS, LETTER_CHARS, TEXTURE_IMAGE
                        load_picture, load_svhn, load_texture_patches, svhn_to_mnist)
 from .render import available_fonts, render_characters
 from .splits import few_shot_indices, few_shot_split, split_indices
+from .text import SENTIMENT_CLASSES, SENTIMENT_SOURCES, TextData, load_sentiment
 from .transforms import corrupt_labels, random_flip_shift, resize
 
 __all__ = [
-    "CIFAR10_CLASSES", "DIGIT_CHARS", "LETTER_CHARS", "TEXTURE_IMAGES", "DomainPair", "ImageData", "UnlabelledView",
-    "available_fonts", "corrupt_labels", "few_shot_indices", "few_shot_split", "load_cifar10", "load_digits",
-    "load_faces", "load_flowers102", "load_mnist", "load_picture", "load_svhn", "load_texture_patches",
-    "random_flip_shift", "render_characters", "resize", "split_indices", "svhn_to_mnist",
+    "CIFAR10_CLASSES", "DIGIT_CHARS", "LETTER_CHARS", "SENTIMENT_CLASSES", "SENTIMENT_SOURCES", "TEXTURE_IMAGES",
+    "DomainPair", "ImageData", "TextData", "UnlabelledView", "available_fonts", "corrupt_labels", "few_shot_indices",
+    "few_shot_split", "load_cifar10", "load_digits", "load_faces", "load_flowers102", "load_mnist", "load_picture",
+    "load_sentiment", "load_svhn", "load_texture_patches", "random_flip_shift", "render_characters", "resize",
+    "split_indices", "svhn_to_mnist",
 ]
