@@ -43,9 +43,18 @@ def _check_loss(multitask_loss):
         raise CheckFailed(f"`multitask_loss` should be a function, but it is {kind_of(multitask_loss)}.")
     for i, (logits, labels, weights) in enumerate(_loss_cases(), start=1):
         want = _loss_reference(logits, labels, weights)
+        plain = {t: v.clone() for t, v in logits.items()}                    # scores without gradients, as in eval
+        call_learner(multitask_loss, plain, copy.deepcopy(labels), dict(weights))
+        if any(not torch.equal(plain[t], logits[t]) for t in logits):
+            raise CheckFailed(f"On test case {i}, `multitask_loss` changed the scores it was given in place: work on "
+                              "new tensors, so the caller's data stay as they were.")
         given = {t: v.clone().requires_grad_(True) for t, v in logits.items()}
-        got = require_returned(call_learner(multitask_loss, given, copy.deepcopy(labels), dict(weights)),
-                               "multitask_loss")
+        given_labels = copy.deepcopy(labels)
+        got = require_returned(call_learner(multitask_loss, given, given_labels, dict(weights)), "multitask_loss")
+        if any(not torch.equal(given[t].detach(), logits[t]) or not torch.equal(given_labels[t], labels[t])
+               for t in logits):
+            raise CheckFailed(f"On test case {i}, `multitask_loss` changed the scores or labels it was given in place: "
+                              "work on new tensors, so the caller's data stay as they were.")
         value = as_float_array(got, f"On test case {i}, `multitask_loss` returned")
         if value.shape not in ((), (1,)):
             raise CheckFailed(f"On test case {i}, `multitask_loss` returned shape {value.shape}; return one number "
@@ -69,11 +78,34 @@ def _check_loss(multitask_loss):
 # q2 · out-of-fold predictions
 
 
-class _Recorder:
-    """A classifier that records the rows (ids in column 0) it is fitted on; its probabilities name it and the row."""
+class _Log(dict):
+    """What the recording probes saw; copying it (as `sklearn.base.clone` does) gives the same log."""
 
-    def __init__(self, log):
-        self.log, self.index = log, None
+    def __deepcopy__(self, memo):
+        return self
+
+
+def _recorder_class():
+    from sklearn.base import BaseEstimator, ClassifierMixin
+
+    class Recorder(ClassifierMixin, BaseEstimator):
+        """A classifier recording the rows (ids in column 0) it is fitted on; its probabilities name it and the row."""
+
+        index = None
+
+        def __init__(self, log=None):
+            self.log = log
+
+        fit, _fingerprint, predict_proba, predict = (_Recorder.fit, _Recorder._fingerprint, _Recorder.predict_proba,
+                                                     _Recorder.predict)
+
+    return Recorder
+
+
+class _Recorder:
+    """The methods of the recording probe (see `_recorder_class`)."""
+
+    index = None
 
     def fit(self, F_, y):
         F_, y = np.asarray(F_), np.asarray(y)
@@ -101,18 +133,13 @@ class _Recorder:
     def predict(self, F_):
         return self.classes_[self.predict_proba(F_).argmax(1)]
 
-    def get_params(self, deep=True):
-        return {"log": self.log}
-
-    def set_params(self, **params):
-        return self
-
 
 def _recorded_run(out_of_fold, y, folds, seed):
     """Run the learner's function with recording probes; return (its result, the log)."""
-    log = {"fits": [], "classes": [], "predictions": []}
+    log = _Log(fits=[], classes=[], predictions=[])
     F_ = np.column_stack([np.arange(len(y)), np.random.default_rng(seed).normal(size=(len(y), 3))])
-    got = require_returned(call_learner(out_of_fold, lambda: _Recorder(log), F_, np.array(y), folds, seed),
+    recorder = _recorder_class()
+    got = require_returned(call_learner(out_of_fold, lambda: recorder(log), F_, np.array(y), folds, seed),
                            "out_of_fold")
     return got, log
 
@@ -144,9 +171,15 @@ def _check_oof(out_of_fold):
         if sum(len(h) for h in held) != len(y) or set().union(*held) != set(range(len(y))):
             raise CheckFailed(f"On test case {i}, the folds do not split the rows: fit each probe on all rows but "
                               "one fold's, so that every row is held out exactly once.")
+        for rows in held:
+            counts = np.array([(y[sorted(rows)] == c).sum() for c in classes])
+            if (np.abs(counts - (y[:, None] == classes).sum(0) / folds) >= 1).any():
+                raise CheckFailed(f"On test case {i}, a held-out fold has {counts.tolist()} rows of the classes "
+                                  f"{classes.tolist()}: stratify the folds (`StratifiedKFold(...).split(F, y)`), so every "
+                                  "fold has each class in its share.")
         for k, rows in enumerate(held):
             rows = sorted(rows)
-            want = _Recorder({"fits": []})
+            want = _Recorder()
             want.index, want.classes_ = k, classes
             if not np.allclose(probs[rows], want._fingerprint(rows)):
                 raise CheckFailed(f"On test case {i}, the probabilities in row {rows[0]} are not those of the probe "
@@ -193,7 +226,8 @@ def _check_columns(TwoColumns):
     if not isinstance(TwoColumns, type) or not issubclass(TwoColumns, nn.Module):
         raise CheckFailed(f"`TwoColumns` should be the class (an nn.Module), not {kind_of(TwoColumns)}.")
     old = _old_network()
-    model = require_returned(call_learner(TwoColumns, copy.deepcopy(old), 5), "TwoColumns")
+    given = copy.deepcopy(old)
+    model = require_returned(call_learner(TwoColumns, given, 5), "TwoColumns")
     if not isinstance(getattr(model, "old", None), nn.Module):
         raise CheckFailed("`TwoColumns(old, num_classes)` should keep the old network as `self.old`.")
     gen = torch.Generator().manual_seed(0)
@@ -202,6 +236,12 @@ def _check_columns(TwoColumns):
     out = call_learner(model, X)
     if not isinstance(out, torch.Tensor) or tuple(out.shape) != (48, 5):
         raise CheckFailed(f"`TwoColumns(old, 5)(X)` should give scores of shape (48, 5), not {kind_of(out)}.")
+    if not all(p.requires_grad for p in given.parameters()) or given.training != old.training:
+        raise CheckFailed("`TwoColumns(old, ...)` froze the network it was given: freeze a copy "
+                          "(`copy.deepcopy(old)`), so the caller's model stays as it was and can still be trained.")
+    if torch.allclose(out.sum(1), torch.ones(48), atol=1e-4) and (out >= 0).all():
+        raise CheckFailed("`forward` returns probabilities: return the head's scores (logits) — `F.cross_entropy` "
+                          "applies the softmax itself.")
     before = copy.deepcopy(model)
     model.train()
     loss = F.cross_entropy(call_learner(model, X), y)
@@ -218,12 +258,25 @@ def _check_columns(TwoColumns):
                           "gradient is not enough — keep it in evaluation mode while the rest trains (`models.freeze`).")
     if changed:
         raise CheckFailed(f"The old column's weights changed during training ({changed[0]}): it must stay frozen.")
-    others = [k for k in _same_state(model, before) if not k.startswith("old.")]
-    if not others:
+    new = getattr(model, "new", None)
+    moved = lambda a, b: any(not torch.equal(p.detach(), q.detach()) for p, q in zip(a.parameters(), b.parameters()))
+    if isinstance(new, nn.Module) and not moved(new, before.new):
+        raise CheckFailed("The new column did not change during training: its features must reach the head with "
+                          "their gradients (no `.detach()`), so the new column learns the new task.")
+    if not [k for k in _same_state(model, before) if not k.startswith("old.")]:
         raise CheckFailed("Nothing outside the old column changed during training: the new column and the head must "
                           "train.")
     model.eval()
-    reference = model(X).detach()
+    reference, trained = model(X).detach(), copy.deepcopy(model.state_dict())
+    if isinstance(new, nn.Module):
+        with torch.no_grad():
+            for m in new.modules():
+                if isinstance(m, nn.Conv2d):
+                    m.weight.mul_(-1.0)
+        if torch.allclose(model(X).detach(), reference):
+            raise CheckFailed("The new task's scores do not depend on the new column: the head should read both "
+                              "columns' features, side by side.")
+        model.load_state_dict(trained)
     with torch.no_grad():
         convs = [m for m in model.old.modules() if isinstance(m, nn.Conv2d)]
         convs[-1].weight.mul_(-1.0)
@@ -240,7 +293,7 @@ def _forgetting_cases():
     from ..models import SmallCNN
 
     cases = []
-    for seed, before in ((0, 1.0), (1, 0.95), (2, 0.8)):
+    for seed, before, n in ((0, 1.0, 60), (1, 0.95, 600), (2, 0.2, 60)):      # the last: A got better, not worse
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(100 + seed)
             net = SmallCNN(4, width=8)
@@ -248,14 +301,14 @@ def _forgetting_cases():
                 if isinstance(m, nn.BatchNorm2d):
                     m.running_mean.normal_(0.0, 0.05)
                     m.running_var.uniform_(0.05, 0.2)
-            X = torch.rand(60, 1, 8, 8)
+            X = torch.rand(n, 1, 8, 8)
             with torch.no_grad():                                    # a head that tells these images apart
                 f = net.eval().features(X)
                 net.head.weight.mul_(20.0)
                 net.head.bias.copy_(-net.head.weight @ f.mean(0))
                 scores = net(X)
             y = scores.argmax(1)
-            flip = torch.rand(60) < 0.3 + 0.1 * seed                 # a known accuracy below 1
+            flip = torch.rand(n) < 0.3 + 0.1 * seed                  # a known accuracy below 1
             y[flip] = (y[flip] + 1) % 4
         cases.append((net.features.train(), net.head, X, y, before))
     return cases
