@@ -692,6 +692,84 @@ CASES_07 = {
 }
 
 
+# ---- exercise 08: text
+def cos_ok(U, V):
+    U, V = np.asarray(U, dtype=float), np.asarray(V, dtype=float)
+    return (U / np.linalg.norm(U, axis=1, keepdims=True)) @ (V / np.linalg.norm(V, axis=1, keepdims=True)).T
+
+
+def nearest_ok(q, E, k):
+    return np.argsort(-cos_ok(np.asarray(q)[None], E)[0])[:k]
+
+
+def drop_ok(make_model, inside, outside, test):
+    return make_model().fit(*inside).score(*test) - make_model().fit(*outside).score(*test)
+
+
+def drop_one_model(make_model, inside, outside, test):  # one model fitted twice, scored after both fits
+    model = make_model()
+    model.fit(*inside)
+    model.fit(*outside)
+    return model.score(*test) - model.score(*test)
+
+
+def drop_on_training_data(make_model, inside, outside, test):  # each model scored on what it was fitted on
+    return make_model().fit(*inside).score(*inside) - make_model().fit(*outside).score(*outside)
+
+
+def _tfidf_cases():
+    from tl_course import data, text
+    from tl_course.problems.lesson08 import _pool
+
+    pool = _pool()
+    tr, va, te = (i.numpy() for i in data.few_shot_split(pool.y, 32, test_per_class=200, val_per_class=25, seed=5))
+    texts = lambda rows: [pool.texts[i] for i in rows]  # noqa: E731
+    ok = text.tfidf_probe(texts(tr), pool.y[tr], texts(va), pool.y[va])
+    on_test = text.tfidf_probe(texts(tr), pool.y[tr], texts(te), pool.y[te])          # C chosen on the test set,
+    more = np.concatenate([tr, va])
+    split = {"train_idx": tr, "val_idx": va, "test_idx": te}
+    acc = ok.score(texts(te), pool.y[te])
+    return [({**split, "tfidf_test_acc": acc}, PASS, ""),
+            ({**split, "tfidf_test_acc": float(acc)}, PASS, ""),
+            ({**split, "tfidf_test_acc": ok.score(texts(va), pool.y[va])}, FAIL, "validation sentences"),
+            ({**split, "tfidf_test_acc": text.tfidf_probe(texts(more), pool.y[more]).score(texts(te), pool.y[te])},
+             FAIL, "train on `train_idx` only"),
+            ({**split, "tfidf_test_acc": 100 * acc}, FAIL, "percentage"),
+            ({**split, "val_idx": te, "tfidf_test_acc": on_test.score(texts(te), pool.y[te])}, FAIL, "val_idx"),  # by
+            # passing the test indices as val_idx (a C chosen on test that equals validation's choice passes: README)
+            ({**split, "tfidf_test_acc": ____}, NOT_ATTEMPTED, "")]
+
+
+CASES_08 = {
+    "08.q1": [({"cosine_similarity": cos_ok}, PASS, ""),
+              ({"cosine_similarity": lambda U, V: np.asarray(U, float) @ np.asarray(V, float).T}, FAIL, "test case 1"),
+              ({"cosine_similarity": lambda U, V: 1 - cos_ok(U, V)}, FAIL, "test case 1"),
+              ({"cosine_similarity": lambda U, V: (np.asarray(U, float) / np.linalg.norm(U, axis=0, keepdims=True))
+                @ (np.asarray(V, float) / np.linalg.norm(V, axis=0, keepdims=True)).T}, FAIL, "test case"),
+              ({"cosine_similarity": lambda U, V: (np.asarray(U, float) / np.linalg.norm(U, axis=1, keepdims=True))
+                @ np.asarray(V, float).T}, FAIL, "test case 1"),
+              ({"cosine_similarity": lambda U, V: ____}, NOT_ATTEMPTED, "")],
+    "08.q2": [({"nearest": nearest_ok}, PASS, ""),
+              ({"nearest": lambda q, E, k: np.argsort(cos_ok(np.asarray(q)[None], E)[0])[:k]}, FAIL, "test case 1"),
+              ({"nearest": lambda q, E, k: np.argsort(-(np.asarray(E) @ np.asarray(q)))[:k]}, FAIL, "test case"),
+              ({"nearest": lambda q, E, k: np.sort(cos_ok(np.asarray(q)[None], E)[0])[::-1][:k]}, FAIL, "test case 1"),
+              ({"nearest": lambda q, E, k: np.argsort(-cos_ok(np.asarray(q)[None], E)[0])[1:k + 1]}, FAIL, "test case"),
+              ({"nearest": lambda q, E, k: ____}, NOT_ATTEMPTED, "")],
+    "08.q4": [({"domain_drop": drop_ok}, PASS, ""),
+              ({"domain_drop": lambda m, a, b, t: -drop_ok(m, a, b, t)}, FAIL, "positive = the change"),
+              ({"domain_drop": drop_one_model}, FAIL, "fresh"),
+              ({"domain_drop": drop_on_training_data}, FAIL, "test case"),
+              ({"domain_drop": lambda m, a, b, t: 100 * drop_ok(m, a, b, t)}, FAIL, "test case"),
+              ({"domain_drop": lambda *a: ____}, NOT_ATTEMPTED, "")],
+    "08.q5": [({"which_model": "c"}, PASS, ""), ({"which_model": " C "}, PASS, ""),
+              ({"which_model": "a"}, FAIL, "read text"), ({"which_model": "b"}, FAIL, "not the best"),
+              ({"which_model": "d"}, FAIL, "images"), ({"which_model": "wav2vec"}, FAIL, "one of")],
+    "08.q6": [({"baseline_first": "b"}, PASS, ""), ({"baseline_first": "a"}, FAIL, "within a few points"),
+              ({"baseline_first": "B"}, PASS, ""), ({"baseline_first": True}, FAIL, "one of"),
+              ({"baseline_first": "tfidf"}, FAIL, "one of")],
+}
+
+
 CASES = {
     "00.q1": [({"num_images": 1797}, PASS, ""),
               ({"num_images": ____}, NOT_ATTEMPTED, "blank"),
@@ -874,10 +952,12 @@ CASES = {
               ({"many_labels": "e"}, FAIL, "one of")],
 }
 CASES.update(CASES_07)
+CASES.update(CASES_08)
 
 
 # Cases that train or adapt networks are built when a test first needs them, not at import: (builder, how many).
-LAZY_CASES = {"03.q2": (_extractor_cases, 16), "04.q2": (_partial_fine_tune_cases, 14), "05.q2": (_adabn_cases, 12)}
+LAZY_CASES = {"03.q2": (_extractor_cases, 16), "04.q2": (_partial_fine_tune_cases, 14), "05.q2": (_adabn_cases, 12),
+              "08.q3": (_tfidf_cases, 7)}
 _BUILT: dict = {}
 
 

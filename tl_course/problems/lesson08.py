@@ -1,0 +1,172 @@
+"""Exercise 08 — text: cosine similarity by hand, nearest sentences, a TF-IDF baseline, a cross-domain drop."""
+
+import numpy as np
+
+from ..grading import CheckFailed, ChoiceProblem, ThoughtProblem, call_learner, require_returned, with_ids
+from ._checks import CustomCheck, Function, as_number, kind_of, require_split
+
+
+
+def _cosine(U, V):
+    U, V = np.asarray(U, float), np.asarray(V, float)
+    U = U / np.linalg.norm(U, axis=1, keepdims=True)
+    V = V / np.linalg.norm(V, axis=1, keepdims=True)
+    return U @ V.T
+
+
+def _cosine_cases():
+    rng = np.random.default_rng(3)
+    return [(np.array([[1.0, 0.0], [0.0, 2.0]]), np.array([[3.0, 0.0], [1.0, 1.0], [0.0, -5.0]])),   # lengths differ
+            (rng.normal(size=(4, 6)) * rng.uniform(0.1, 5, (4, 1)), rng.normal(size=(3, 6))),       # unequal n, m
+            (rng.normal(size=(1, 384)), rng.normal(size=(5, 384)) * 10),
+            ([[1.0, 2.0, 2.0]], [[2.0, 4.0, 4.0], [-1.0, -2.0, -2.0]])]                              # lists; ±1
+
+
+def _nearest(query, embeddings, k):
+    sims = _cosine(np.asarray(query, float)[None], embeddings)[0]
+    return np.argsort(-sims, kind="stable")[:k]
+
+
+def _nearest_cases():
+    rng = np.random.default_rng(4)
+    E = rng.normal(size=(30, 8)) * rng.uniform(0.2, 5.0, (30, 1))        # rows of very different lengths
+    return [(E[0] + 0.1 * rng.normal(size=8), E, 3),
+            (rng.normal(size=8), E, 5),
+            (np.array([1.0, 0.0]), np.array([[5.0, 5.0], [0.5, 0.0], [0.0, 1.0], [-1.0, 0.0], [9.0, 1.0]]), 2),
+            (rng.normal(size=8), E, 1)]
+
+
+def _pool():
+    """Lesson 08's pool: 150 sentences of each class from each source, drawn with seed 0."""
+    from ..data import load_sentiment
+
+    sentences = load_sentiment()
+    rng = np.random.default_rng(0)
+    rows = [rng.choice(np.flatnonzero((sentences.source == s) & (sentences.y == c)), 150, replace=False)
+            for s in ("tweets", "movies", "products", "editorials") for c in (0, 1)]
+    return sentences.subset(np.sort(np.concatenate(rows)))
+
+
+def _check_tfidf(tfidf_test_acc, train_idx, val_idx, test_idx):
+    from ..text import tfidf_probe
+
+    value = as_number(tfidf_test_acc, "tfidf_test_acc", fraction=True)
+    pool = _pool()
+    parts = require_split({"train_idx": train_idx, "val_idx": val_idx, "test_idx": test_idx}, pool.y,
+                          {"train_idx": 32, "val_idx": 25, "test_idx": 200})
+    tr, va, te = parts["train_idx"], parts["val_idx"], parts["test_idx"]
+    texts = lambda rows: [pool.texts[i] for i in rows]                     # noqa: E731
+    probe = tfidf_probe(texts(tr), pool.y[tr], texts(va), pool.y[va])
+    want = probe.score(texts(te), pool.y[te])
+    if np.isclose(value, want, atol=1e-9):
+        return
+    if np.isclose(value, probe.score(texts(va), pool.y[va]), atol=1e-9):
+        raise CheckFailed(f"`tfidf_test_acc` = {value:.4f} is the probe's accuracy on the validation sentences; report "
+                          "it on the test sentences (`test_idx`).")
+    raise CheckFailed(f"`tfidf_test_acc` = {value:.4f}, but `text.tfidf_probe` trained on the {len(tr)} training "
+                      f"sentences, C chosen on the validation ones, scores {want:.4f} on the test sentences: train on "
+                      "`train_idx` only, choose C with `val_idx`, report on `test_idx` (the test set chooses nothing).")
+
+
+class _Bag:
+    """A deterministic text classifier: the majority label of each word seen in training (ties → class 0)."""
+
+    def fit(self, texts, y):
+        votes = {}
+        for t, label in zip(texts, y):
+            for w in t.split():
+                votes.setdefault(w, [0, 0])[int(label)] += 1
+        self.words = votes
+        return self
+
+    def predict(self, texts):
+        out = []
+        for t in texts:
+            score = sum((v[1] > v[0]) - (v[0] > v[1]) for w in t.split() if (v := self.words.get(w)))
+            out.append(int(score > 0))
+        return np.array(out)
+
+    def score(self, texts, y):
+        return float((self.predict(list(texts)) == np.asarray(y)).mean())
+
+
+def _domains(seed):
+    rng = np.random.default_rng(seed)
+    topic = {"in": ["film", "actor", "plot"], "out": ["phone", "battery", "screen"]}
+    words = {"in": (["great", "fun", "moving"], ["dull", "awful", "silly"]),      # the domains share only "fun"
+             "out": (["fun", "handy", "fast"], ["broken", "slow", "awful"])}     # and "awful"
+
+    def sentences(domain, n):
+        y = np.arange(n) % 2
+        pos, neg = words[domain]
+        texts = [f"the {topic[domain][(i // 2) % 3]} was {rng.choice(pos if label else neg)}"   # topics carry no label
+                 for i, label in enumerate(y)]
+        return texts, y
+
+    return sentences("in", 40), sentences("out", 40), sentences("in", 60 + 2 * seed)
+
+
+def _drop_reference(make_model, in_domain, out_domain, test):
+    inside = make_model().fit(*in_domain).score(*test)
+    outside = make_model().fit(*out_domain).score(*test)
+    return inside - outside
+
+
+def _check_drop(domain_drop):
+    if not callable(domain_drop):
+        raise CheckFailed(f"`domain_drop` should be a function, but it is {kind_of(domain_drop)}.")
+    for i, seed in enumerate((0, 1, 2), start=1):
+        in_domain, out_domain, test = _domains(seed)
+        want = _drop_reference(_Bag, in_domain, out_domain, test)
+        got = require_returned(call_learner(domain_drop, _Bag, in_domain, out_domain, test), "domain_drop")
+        value = as_number(got, "domain_drop")
+        if np.isclose(value, -want) and abs(want) > 1e-9:
+            raise CheckFailed(f"On test case {i}, `domain_drop` returned {value:.3f}, expected {want:.3f}: in-domain "
+                              "accuracy minus out-of-domain accuracy (positive = the change of domain cost accuracy).")
+        if not np.isclose(value, want, atol=1e-9):
+            raise CheckFailed(f"On test case {i}, `domain_drop` returned {value:.3f}, expected {want:.3f}: fit one fresh "
+                              "model on the in-domain sentences and one on the out-of-domain ones, and score both on "
+                              "the same in-domain test sentences.")
+
+
+PROBLEMS = with_ids(__name__, {
+    "q1": Function(
+        "cosine_similarity", _cosine, _cosine_cases, pure=True,
+        hints=("Cosine similarity is the dot product of the two vectors after scaling each to length 1.",
+               "Scale every row of U and of V by its own length (`np.linalg.norm(..., axis=1, keepdims=True)`).",
+               "`U = U / np.linalg.norm(U, axis=1, keepdims=True)`; the same for V; `return U @ V.T`")),
+    "q2": Function(
+        "nearest", _nearest, _nearest_cases, pure=True,
+        hints=("Compute the cosine similarity of the query with every row, then sort from the largest down.",
+               "The rows need not have length 1 here: a plain dot product favours long rows.",
+               "`sims = cosine_similarity(query[None], embeddings)[0]; return np.argsort(-sims)[:k]`")),
+    "q3": CustomCheck(
+        ("tfidf_test_acc", "train_idx", "val_idx", "test_idx"), _check_tfidf,
+        hints=("`text.tfidf_probe(train_texts, y_train, val_texts, y_val)` chooses C on the validation sentences.",
+               "Then score the returned probe on the test sentences: `probe.score(test_texts, y_test)`.",
+               "Never let the test sentences choose anything — not C, not which model to report.")),
+    "q4": CustomCheck(
+        ("domain_drop",), _check_drop,
+        hints=("Two fresh models: one fitted on the in-domain sentences, one on the out-of-domain sentences.",
+               "Score both on the same in-domain *test* sentences; return in-domain accuracy − out-of-domain accuracy.",
+               "`a = make_model().fit(*in_domain).score(*test); b = make_model().fit(*out_domain).score(*test); "
+               "return a - b`")),
+    "q5": ChoiceProblem(
+        "which_model", "c", ["a", "b", "c", "d"],
+        why=("Wav2Vec 2.0 is pretrained on unlabelled speech and fine-tuned with a little transcribed audio — the "
+             "speech counterpart of what lesson 08 did with text. BERT and GPT read text, not audio; a ResNet reads "
+             "images."),
+        hints=("Which family was pretrained on audio?",)),
+    "q6": ChoiceProblem(
+        "baseline_first", "b", ["a", "b"],
+        why=("In lesson 08, TF-IDF came within a few points of the encoder once labels were plentiful, and here there "
+             "are 40,000 and the topics are named by their words — and TF-IDF is far cheaper to run. Measure it first; "
+             "use the encoder only if it beats the baseline on validation by enough to pay its cost."),
+        hints=("Lesson 08, section 4: what happened with 57 times the labels?",)),
+    "q7": ThoughtProblem(
+        answer=("The encoder was trained to put *related* sentences close together — pairs such as a question and its "
+                "answer, or two captions of one picture — so its nearest neighbours share a topic (films, acting). "
+                "Sentiment is one direction among many in its 384 numbers: a linear probe trained on labelled sentences "
+                "finds it, which is why the frozen features still classify sentiment well."),
+        hints=("What was MiniLM trained to place close together?",)),
+})
