@@ -54,6 +54,16 @@ def sha256_of(path: Path, chunk: int = 1 << 20) -> str:
     return h.hexdigest()
 
 
+def verified_cache(entry, folder: Path) -> Path | None:
+    """The cached copy of registry `entry` in `folder` if its sha256 matches; a copy that does not is deleted."""
+    target = Path(folder) / entry.file
+    if target.exists():
+        if sha256_of(target) == entry.sha256:
+            return target
+        target.unlink()  # corrupt or outdated cache: fetch again
+    return None
+
+
 def fetch(name: str, data_dir: Path | None = None, registry: dict | None = None, timeout: float = 30,
           retries: int = 2) -> Path:
     """Return the local path of registry file `name`, downloading and verifying it if needed."""
@@ -63,10 +73,8 @@ def fetch(name: str, data_dir: Path | None = None, registry: dict | None = None,
     entry = registry[name]
     folder = Path(data_dir or runtime.default_data_dir()) / "downloads"
     target = folder / entry.file
-    if target.exists():
-        if sha256_of(target) == entry.sha256:
-            return target
-        target.unlink()  # corrupt or outdated cache: fetch again
+    if verified_cache(entry, folder):
+        return target
     if runtime.is_offline():
         raise DownloadError(f"{entry.file} ({name}) is not in {folder} and TL_COURSE_OFFLINE=1 forbids downloading "
                             f"it: unset TL_COURSE_OFFLINE, or copy the file from {entry.url} into that folder.")

