@@ -183,9 +183,12 @@ class FunctionProblem(Problem):
         if got.shape != want.shape:
             raise CheckFailed(f"On test case {case}, `{self.var}` returned shape {got.shape}; expected {want.shape}.")
         if not np.allclose(got, want, rtol=self.rtol, atol=self.atol, equal_nan=False):
+            if got.size > 1:
+                worst = np.nanmax(np.abs(got - want)) if np.isfinite(got).all() else float("nan")
+                raise CheckFailed(f"On test case {case} ({_describe_args(args)}), `{self.var}` returned the right shape "
+                                  f"{got.shape} but wrong values (largest difference {worst:.3g}).")
             raise CheckFailed(f"On test case {case} ({_describe_args(args)}), `{self.var}` returned "
-                              f"{_describe(got if got.size > 1 else float(got))}, "
-                              f"expected {_describe(want if want.size > 1 else float(want))}.")
+                              f"{_describe(float(got))}, expected {_describe(float(want))}.")
 
 
 def _describe_args(args) -> str:

@@ -205,7 +205,7 @@ def accuracy(model, X, y) -> float:
 # Splits
 
 
-def require_split(parts: dict, y, per_class: dict) -> dict:
+def require_split(parts: dict, y, per_class: dict, unit: str = "images") -> dict:
     """The given index sets must be disjoint, valid, and hold `per_class[name]` examples of every class of `y`.
 
     `parts` maps a variable name to the learner's indices; returns them as integer arrays. This catches an answer
@@ -216,18 +216,18 @@ def require_split(parts: dict, y, per_class: dict) -> dict:
     classes = np.unique(y)
     for name, idx in arrays.items():
         if len(idx) and (idx.min() < 0 or idx.max() >= len(y)):
-            raise CheckFailed(f"`{name}` holds index {idx.max()}, outside the {len(y)} images: keep the split given.")
+            raise CheckFailed(f"`{name}` holds index {idx.max()}, outside the {len(y)} {unit}: keep the split given.")
         if len(set(idx.tolist())) != len(idx):
             raise CheckFailed(f"`{name}` holds an index twice: keep the split given in the notebook.")
         counts = np.array([(y[idx] == c).sum() for c in classes])
         if (counts != per_class[name]).any():
-            raise CheckFailed(f"`{name}` should hold {per_class[name]} images of every class, as the notebook made "
+            raise CheckFailed(f"`{name}` should hold {per_class[name]} {unit} of every class, as the notebook made "
                               f"it, but it holds {counts.min()}-{counts.max()}: keep the split given.")
     names = list(arrays)
     for i, a in enumerate(names):
         for b in names[i + 1:]:
             if set(arrays[a].tolist()) & set(arrays[b].tolist()):
-                raise CheckFailed(f"`{a}` and `{b}` share images: the splits must stay disjoint, as the notebook "
+                raise CheckFailed(f"`{a}` and `{b}` share {unit}: the splits must stay disjoint, as the notebook "
                                   "made them.")
     return arrays
 

@@ -1,5 +1,7 @@
 """Exercise 08 — text: cosine similarity by hand, nearest sentences, a TF-IDF baseline, a cross-domain drop."""
 
+import copy
+
 import numpy as np
 
 from ..grading import CheckFailed, ChoiceProblem, ThoughtProblem, call_learner, require_returned, with_ids
@@ -19,7 +21,8 @@ def _cosine_cases():
     return [(np.array([[1.0, 0.0], [0.0, 2.0]]), np.array([[3.0, 0.0], [1.0, 1.0], [0.0, -5.0]])),   # lengths differ
             (rng.normal(size=(4, 6)) * rng.uniform(0.1, 5, (4, 1)), rng.normal(size=(3, 6))),       # unequal n, m
             (rng.normal(size=(1, 384)), rng.normal(size=(5, 384)) * 10),
-            ([[1.0, 2.0, 2.0]], [[2.0, 4.0, 4.0], [-1.0, -2.0, -2.0]])]                              # lists; ±1
+            ([[1.0, 2.0, 2.0]], [[2.0, 4.0, 4.0], [-1.0, -2.0, -2.0]]),                             # lists; ±1
+            (np.array([[3, 4], [1, 0]]), np.array([[0, 2], [6, 8]]))]                                 # whole numbers
 
 
 def _nearest(query, embeddings, k):
@@ -33,7 +36,35 @@ def _nearest_cases():
     return [(E[0] + 0.1 * rng.normal(size=8), E, 3),
             (rng.normal(size=8), E, 5),
             (np.array([1.0, 0.0]), np.array([[5.0, 5.0], [0.5, 0.0], [0.0, 1.0], [-1.0, 0.0], [9.0, 1.0]]), 2),
-            (rng.normal(size=8), E, 1)]
+            (rng.normal(size=8), E, 1),
+            _many()]                                                          # many: the order must be sorted
+
+
+def _many():
+    rng = np.random.default_rng(0)            # a case where an unsorted top k (np.argpartition) is out of order
+    return rng.normal(size=16), rng.normal(size=(1200, 16)), 200
+
+
+def _check_nearest(nearest):
+    if not callable(nearest):
+        raise CheckFailed(f"`nearest` should be a function, but it is {kind_of(nearest)}.")
+    for i, (query, E, k) in enumerate(_nearest_cases(), start=1):
+        want = _nearest(query, E, k)
+        given = query.copy(), E.copy()
+        got = require_returned(call_learner(nearest, *given, k), "nearest")
+        if not (np.array_equal(given[0], query) and np.array_equal(given[1], E)):
+            raise CheckFailed(f"On test case {i}, `nearest` changed the vectors it was given in place: work on copies, "
+                              "so the caller's embeddings stay as they were.")
+        got = np.asarray(got.detach().cpu() if hasattr(got, "detach") else got)
+        if got.ndim != 1 or len(got) != k:
+            raise CheckFailed(f"On test case {i} (k={k}), `nearest` returned {kind_of(got)}; return the {k} row "
+                              "indices, most similar first.")
+        if not np.issubdtype(got.dtype, np.integer):
+            raise CheckFailed(f"On test case {i}, `nearest` returned {got.dtype} values: return whole-number indices "
+                              "(what `np.argsort` gives), which can index a list of sentences.")
+        if not np.array_equal(got, want):
+            raise CheckFailed(f"On test case {i} (k={k}), `nearest` returned rows {got[:5].tolist()}…, expected "
+                              f"{want[:5].tolist()}…: the k largest cosine similarities, the most similar first.")
 
 
 def _pool():
@@ -53,7 +84,7 @@ def _check_tfidf(tfidf_test_acc, train_idx, val_idx, test_idx):
     value = as_number(tfidf_test_acc, "tfidf_test_acc", fraction=True)
     pool = _pool()
     parts = require_split({"train_idx": train_idx, "val_idx": val_idx, "test_idx": test_idx}, pool.y,
-                          {"train_idx": 32, "val_idx": 25, "test_idx": 200})
+                          {"train_idx": 32, "val_idx": 25, "test_idx": 200}, unit="sentences")
     tr, va, te = parts["train_idx"], parts["val_idx"], parts["test_idx"]
     texts = lambda rows: [pool.texts[i] for i in rows]                     # noqa: E731
     probe = tfidf_probe(texts(tr), pool.y[tr], texts(va), pool.y[va])
@@ -63,47 +94,55 @@ def _check_tfidf(tfidf_test_acc, train_idx, val_idx, test_idx):
     if np.isclose(value, probe.score(texts(va), pool.y[va]), atol=1e-9):
         raise CheckFailed(f"`tfidf_test_acc` = {value:.4f} is the probe's accuracy on the validation sentences; report "
                           "it on the test sentences (`test_idx`).")
+    if any(np.isclose(value, round(want, digits)) for digits in (2, 3)):
+        raise CheckFailed(f"`tfidf_test_acc` = {value} is the test accuracy ({want:.4f}) rounded: give the exact "
+                          "fraction.")
     raise CheckFailed(f"`tfidf_test_acc` = {value:.4f}, but `text.tfidf_probe` trained on the {len(tr)} training "
                       f"sentences, C chosen on the validation ones, scores {want:.4f} on the test sentences: train on "
                       "`train_idx` only, choose C with `val_idx`, report on `test_idx` (the test set chooses nothing).")
 
 
-class _Bag:
-    """A deterministic text classifier: the majority label of each word seen in training (ties → class 0)."""
+def _bag_class():
+    from sklearn.base import BaseEstimator, ClassifierMixin
 
-    def fit(self, texts, y):
-        votes = {}
-        for t, label in zip(texts, y):
-            for w in t.split():
-                votes.setdefault(w, [0, 0])[int(label)] += 1
-        self.words = votes
-        return self
+    class WordVotes(ClassifierMixin, BaseEstimator):
+        """A deterministic text classifier: a word votes for a label it had at least twice as often as the other."""
 
-    def predict(self, texts):
-        out = []
-        for t in texts:
-            score = sum((v[1] > v[0]) - (v[0] > v[1]) for w in t.split() if (v := self.words.get(w)))
-            out.append(int(score > 0))
-        return np.array(out)
+        def fit(self, texts, y):
+            votes = {}
+            for t, label in zip(texts, y):
+                for w in t.split():
+                    votes.setdefault(w, [0, 0])[int(label)] += 1
+            self.words_, self.classes_ = votes, np.array([0, 1])
+            return self
 
-    def score(self, texts, y):
-        return float((self.predict(list(texts)) == np.asarray(y)).mean())
+        def predict(self, texts):
+            score = [sum((v[1] > 2 * v[0]) - (v[0] > 2 * v[1]) for w in t.split() if (v := self.words_.get(w)))
+                     for t in texts]
+            return (np.array(score) > 0).astype(int)
+
+    return WordVotes
+
+
+_WORDS = {"in": (["great", "fun", "moving", "sharp"], ["dull", "awful", "silly", "flat"]),
+          "out": (["fun", "handy", "fast", "sharp"], ["broken", "slow", "awful", "flat"])}
 
 
 def _domains(seed):
+    """(in-domain, out-of-domain, in-domain test) sentences; in case 3 the other domain shares the test's words."""
     rng = np.random.default_rng(seed)
     topic = {"in": ["film", "actor", "plot"], "out": ["phone", "battery", "screen"]}
-    words = {"in": (["great", "fun", "moving"], ["dull", "awful", "silly"]),      # the domains share only "fun"
-             "out": (["fun", "handy", "fast"], ["broken", "slow", "awful"])}     # and "awful"
 
-    def sentences(domain, n):
-        y = np.arange(n) % 2
-        pos, neg = words[domain]
-        texts = [f"the {topic[domain][(i // 2) % 3]} was {rng.choice(pos if label else neg)}"   # topics carry no label
-                 for i, label in enumerate(y)]
-        return texts, y
+    def sentences(domain, n, words, noise):
+        y = rng.integers(0, 2, n)
+        pos, neg = words
+        texts = [f"{topic[domain][i % 3]} {rng.choice(pos if label else neg)}" for i, label in enumerate(y)]
+        flipped = rng.random(n) < noise                                    # some raters disagree
+        return texts, np.where(flipped, 1 - y, y)
 
-    return sentences("in", 40), sentences("out", 40), sentences("in", 60 + 2 * seed)
+    test_words = _WORDS["in"] if seed < 2 else _WORDS["out"]             # case 3: the test reads like the other domain
+    return (sentences("in", 40, _WORDS["in"], 0.15), sentences("out", 40, _WORDS["out"], 0.15),
+            sentences("in", 60 + 2 * seed, test_words, 0.1))
 
 
 def _drop_reference(make_model, in_domain, out_domain, test):
@@ -115,10 +154,12 @@ def _drop_reference(make_model, in_domain, out_domain, test):
 def _check_drop(domain_drop):
     if not callable(domain_drop):
         raise CheckFailed(f"`domain_drop` should be a function, but it is {kind_of(domain_drop)}.")
+    model = _bag_class()
     for i, seed in enumerate((0, 1, 2), start=1):
         in_domain, out_domain, test = _domains(seed)
-        want = _drop_reference(_Bag, in_domain, out_domain, test)
-        got = require_returned(call_learner(domain_drop, _Bag, in_domain, out_domain, test), "domain_drop")
+        want = _drop_reference(model, in_domain, out_domain, test)
+        got = require_returned(call_learner(domain_drop, model, copy.deepcopy(in_domain), copy.deepcopy(out_domain),
+                                            copy.deepcopy(test)), "domain_drop")
         value = as_number(got, "domain_drop")
         if np.isclose(value, -want) and abs(want) > 1e-9:
             raise CheckFailed(f"On test case {i}, `domain_drop` returned {value:.3f}, expected {want:.3f}: in-domain "
@@ -135,8 +176,8 @@ PROBLEMS = with_ids(__name__, {
         hints=("Cosine similarity is the dot product of the two vectors after scaling each to length 1.",
                "Scale every row of U and of V by its own length (`np.linalg.norm(..., axis=1, keepdims=True)`).",
                "`U = U / np.linalg.norm(U, axis=1, keepdims=True)`; the same for V; `return U @ V.T`")),
-    "q2": Function(
-        "nearest", _nearest, _nearest_cases, pure=True,
+    "q2": CustomCheck(
+        ("nearest",), _check_nearest,
         hints=("Compute the cosine similarity of the query with every row, then sort from the largest down.",
                "The rows need not have length 1 here: a plain dot product favours long rows.",
                "`sims = cosine_similarity(query[None], embeddings)[0]; return np.argsort(-sims)[:k]`")),
@@ -162,7 +203,7 @@ PROBLEMS = with_ids(__name__, {
         why=("In lesson 08, TF-IDF came within a few points of the encoder once labels were plentiful, and here there "
              "are 40,000 and the topics are named by their words — and TF-IDF is far cheaper to run. Measure it first; "
              "use the encoder only if it beats the baseline on validation by enough to pay its cost."),
-        hints=("Lesson 08, section 4: what happened with 57 times the labels?",)),
+        hints=("Lesson 08, section 4: what happened with 55 times the labels?",)),
     "q7": ThoughtProblem(
         answer=("The encoder was trained to put *related* sentences close together — pairs such as a question and its "
                 "answer, or two captions of one picture — so its nearest neighbours share a topic (films, acting). "
