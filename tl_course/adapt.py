@@ -16,7 +16,8 @@ function refuses anything that carries target labels, so no method can peek at t
 - `proxy_a_distance`: how separable the two domains are (Ben-David et al., 2007).
 - `importance_weights` + `importance_weighted_accuracy` (IWCV, Sugiyama et al., 2007) and `reverse_validation`
   (Zhong et al., 2010): scores that need no target labels — and lesson 05 measures when they fail.
-- `compare_on_pair`: lesson 05's whole comparison on a `data.DomainPair` (e.g. SVHN → MNIST at full scale).
+- `compare_on_pair`: lesson 05's whole comparison on a `data.DomainPair` — printed → handwritten digits in the
+  lesson, SVHN → MNIST at full scale — returned as a `Comparison`.
 """
 
 from __future__ import annotations
