@@ -595,6 +595,7 @@ def _as_seen(pair):
 
 
 def _check_settings(candidates: dict, pseudo: dict) -> None:
+    """Every candidate has a weight to choose from; every pseudo-label run builds on a candidate (or on None)."""
     for name, (method, weights) in candidates.items():
         if not weights:
             raise ValueError(f"candidate {name!r} has no weights to choose from: give at least one, e.g. [1.0].")
