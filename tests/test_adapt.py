@@ -340,6 +340,23 @@ def test_reverse_validation_rewards_pseudo_labels_consistent_with_the_source():
         adapt.reverse_validation(right, (target, y), (X, y), make)
 
 
+def _small_pair(seed=0):
+    """Lesson 05's pair with a 200-image pool and 2 dev images per class: quick to train on."""
+    return data.printed_to_handwritten(seed, pool=200, dev_per_class=2)
+
+
+def _spy_on(monkeypatch, name):
+    """Record the keyword arguments of every call to `adapt.<name>` (then make the real call)."""
+    calls, real = [], getattr(adapt, name)
+
+    def spy(model, *args, **kwargs):
+        calls.append(kwargs)
+        return real(model, *args, **kwargs)
+
+    monkeypatch.setattr(adapt, name, spy)
+    return calls
+
+
 def test_compare_on_pair_runs_every_method_on_the_same_seeds_without_target_labels(monkeypatch):
     digits = data.load_digits()
     pool, rest = digits.subset(torch.arange(200)), digits.subset(torch.arange(200, len(digits)))
@@ -362,41 +379,74 @@ def test_compare_on_pair_runs_every_method_on_the_same_seeds_without_target_labe
     assert seen == [None, "mmd", "mmd", "dann", "dann"] * 2          # both weights of each method, per seed
 
 
-def test_lesson05_full_scale_section_runs_on_a_fake_pair(monkeypatch):
-    """The SVHN → MNIST cell only runs at full scale (it downloads): check it here on a small fake pair."""
-    import json
-    from pathlib import Path
+def test_compare_on_pair_pretrains_one_model_per_seed_without_a_source_model(monkeypatch):
+    """What section 8 of lesson 05 runs at full scale (SVHN → MNIST), on a small pair: no source model given."""
+    fits = _spy_on(monkeypatch, "fit_steps")
+    result = adapt.compare_on_pair(_small_pair(), seeds=(0, 1), pretrain_steps=4, steps=2, batch_size=8,
+                                   device="cpu")
+    assert [f["desc"] for f in fits] == ["seed 0: source", "seed 1: source", "seed 0: oracle", "seed 1: oracle"]
+    assert [f["steps"] for f in fits] == [4, 4, 2, 2]
+    assert dict(result) == result.accuracy and len(result) == 5 and all(len(r) == 2 for r in result.values())
+    starts = [result.run("source only", s).model for s in (0, 1)]
+    assert not torch.equal(*(next(m.parameters()) for m in starts))  # each seed trained its own source model
 
-    import matplotlib
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+def test_compare_on_pair_starts_every_run_from_a_copy_of_the_source_model(monkeypatch):
+    source_model = models.SmallCNN(10, width=4)
+    before = copy.deepcopy(source_model.state_dict())
+    fits = _spy_on(monkeypatch, "fit_steps")
+    result = adapt.compare_on_pair(_small_pair, seeds=(0, 1), source_model=source_model, steps=2, batch_size=8,
+                                   candidates={"MMD": ("mmd", [0.3, 1.0])}, device="cpu")
+    assert [f["desc"] for f in fits] == ["seed 0: oracle", "seed 1: oracle"]     # nothing is pretrained
+    assert all(torch.equal(before[k], v) for k, v in source_model.state_dict().items())
+    assert [(r.name, r.weight, r.seed) for r in result.runs] == [
+        ("source only", None, 0), ("MMD", 0.3, 0), ("MMD", 1.0, 0), ("source only", None, 1), ("MMD", 0.3, 1),
+        ("MMD", 1.0, 1)]
+    for i, seed in enumerate((0, 1)):                                            # the dev set chose, per seed
+        runs = {r.weight: r for r in result.runs if r.name == "MMD" and r.seed == seed}
+        assert result.chosen["MMD"][i] == max(runs, key=lambda w: runs[w].dev)
+        assert result["MMD"][i] == runs[result.chosen["MMD"][i]].test == result.run("MMD", seed).test
 
-    from tl_course import plots, runtime
 
-    notebook = json.loads((Path(__file__).resolve().parents[1] / "lessons/05_domain_adaptation.ipynb").read_text())
-    cell = next("".join(c["source"]) for c in notebook["cells"] if "RUN_CLASSIC =" in "".join(c["source"]))
-    digits = data.load_digits()
-    pool, rest = digits.subset(torch.arange(200)), digits.subset(torch.arange(200, len(digits)))
-    pair = data.DomainPair(data.render_characters(100, seed=0, digits_format=True),
-                           data.render_characters(20, seed=1, digits_format=True), pool.unlabelled(),
-                           rest.subset(data.few_shot_indices(rest.y, 2)), rest, pool)
-    monkeypatch.setattr(data, "svhn_to_mnist", lambda **kwargs: pair)
-    real = adapt.compare_on_pair
+def test_compare_on_pair_score_sees_the_target_as_images_only_and_is_kept():
+    calls = []
 
-    def quick(pair_, **kwargs):  # the real function with the cell's arguments but a tiny budget ...
-        results = real(pair_, **{**kwargs, "pretrain_steps": 2, "steps": 2, "batch_size": 8, "device": "cpu"})
-        assert len(results["oracle (target labels)"]) == len(kwargs["seeds"])
-        return {**results, "source only": [0.6] * 3, "oracle (target labels)": [0.99] * 3}  # ... plausible numbers
+    def score(name, weight, model, pair, seed):
+        for hidden in ("target_test", "target_labelled", "target_pool"):
+            with pytest.raises(AttributeError, match="hidden"):
+                getattr(pair, hidden).y                                          # documented: images only
+        assert len(pair.target_dev) == 20 and len(pair.source_val) == 500       # documented: labelled
+        calls.append((name, weight, seed))
+        return {"pool size": len(pair.target_pool), "training": model.training}
 
-    monkeypatch.setattr(adapt, "compare_on_pair", quick)
-    config = dict(device=torch.device("cpu"), seed=0, data_dir=None, colab=False, quiet=True)
-    offline = runtime.Config(scale="full", offline=True, **config)
-    namespace = {"cfg": offline, "SEEDS": [0, 1, 2], "np": np, "plt": plt, "plots": plots, "data": data, "adapt": adapt}
-    exec(compile(cell, "lesson05-section8", "exec"), namespace)
-    assert not namespace["RUN_CLASSIC"], "offline, the section must not try to download"
-    full = runtime.Config(scale="full", offline=False, **config)
-    namespace = {"cfg": full, "SEEDS": [0, 1, 2], "np": np, "plt": plt, "plots": plots, "data": data, "adapt": adapt}
-    exec(compile(cell, "lesson05-section8", "exec"), namespace)
-    assert namespace["RUN_CLASSIC"] and set(namespace["classic"]) >= {"MMD", "DANN"}
-    plt.close("all")
+    result = adapt.compare_on_pair(_small_pair, seeds=(3,), source_model=models.SmallCNN(10, width=4), steps=2,
+                                   batch_size=8, candidates={"MMD": ("mmd", [1.0])}, score=score, device="cpu")
+    assert calls == [("source only", None, 3), ("MMD", 1.0, 3)]
+    assert [r.score for r in result.runs] == [{"pool size": 200, "training": False}] * 2
+    assert 0 <= result.runs[0].dev <= 1 and result.runs[0].test == result["source only"][0]
+
+
+def test_compare_on_pair_adds_pseudo_labels_to_the_chosen_weight(monkeypatch):
+    adapted = _spy_on(monkeypatch, "train_adapted")
+    result = adapt.compare_on_pair(_small_pair, seeds=(0,), source_model=models.SmallCNN(10, width=4), steps=2,
+                                   batch_size=8, candidates={"MMD": ("mmd", [0.3, 1.0])}, pseudo_threshold=0.5,
+                                   pseudo={"pseudo-labels": None, "MMD + pseudo-labels": "MMD"}, device="cpu")
+    later = [{k: a.get(k) for k in ("method", "weight", "pseudo_threshold")} for a in adapted[3:]]
+    assert later == [dict(method=None, weight=None, pseudo_threshold=0.5),
+                     dict(method="mmd", weight=result.chosen["MMD"][0], pseudo_threshold=0.5)]
+    assert list(result)[-3:] == ["pseudo-labels", "MMD + pseudo-labels", "oracle (target labels)"]
+    with pytest.raises(ValueError, match="builds on 'DANN', which is not a candidate"):
+        adapt.compare_on_pair(_small_pair, candidates={"MMD": ("mmd", [1.0])}, pseudo={"DANN + pseudo": "DANN"})
+
+
+def test_compare_on_pair_gives_the_same_numbers_whatever_map_runs_its_trainings():
+    from tl_course import runtime
+
+    maps = [lambda fn, *args, desc: runtime.parallel_map(fn, *args, workers=n, desc=desc) for n in (1, 2)]
+    kwargs = dict(seeds=(0, 1), source_model=models.SmallCNN(10, width=4), steps=3, batch_size=8, device="cpu",
+                  candidates={"DANN": ("dann", [0.1, 0.3])}, score=lambda *args: args[-1])
+    serial, parallel = (adapt.compare_on_pair(_small_pair, map=m, **kwargs) for m in maps)
+    assert serial.accuracy == parallel.accuracy and serial.chosen == parallel.chosen
+    assert [r.score for r in parallel.runs] == [0, 0, 0, 1, 1, 1]
+
+

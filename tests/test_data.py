@@ -99,6 +99,54 @@ def test_splits_are_disjoint_complete_and_stratified():
     assert (share - 0.2).abs().max() < 0.02
 
 
+def _image_ids(X) -> set:
+    """Which images these are: the handwritten digits are all distinct, so their pixels identify them."""
+    return {bytes(row.numpy()) for row in X.flatten(1)}
+
+
+def test_printed_to_handwritten_splits_the_target_without_leaks():
+    pair = data.printed_to_handwritten(seed=0)
+    pool, dev, test = (_image_ids(d.X) for d in (pair.target_pool, pair.target_dev, pair.target_test))
+    assert len(pool) == 1000 and len(dev) == 50 and len(pool) + len(dev) + len(test) == 1797
+    assert not pool & dev and not pool & test and not dev & test      # the dev set is outside the pool
+    assert torch.bincount(pair.target_dev.y).tolist() == [5] * 10
+    assert torch.equal(pair.target_labelled.X, pair.target_pool.X)
+    with pytest.raises(AttributeError):
+        pair.target_pool.y                                              # the pool hides its labels
+    assert pair.source.X.shape == (3000, 1, 8, 8) and len(pair.source_val) == 500
+
+
+def test_printed_to_handwritten_is_seeded_and_copies_its_source():
+    a, b, c = data.printed_to_handwritten(seed=0), data.printed_to_handwritten(seed=0), data.printed_to_handwritten(1)
+    for part in ("target_pool", "target_dev", "target_test"):
+        assert torch.equal(getattr(a, part).X, getattr(b, part).X)
+        assert not torch.equal(getattr(a, part).X, getattr(c, part).X)
+    a.source.X[:] = 0                                                   # a caller's change stays in its own pair
+    assert b.source.X.sum() > 0 and torch.equal(b.source.X, c.source.X)
+
+
+def test_printed_to_handwritten_keeps_only_the_classes_asked_for():
+    full, part = data.printed_to_handwritten(seed=3), data.printed_to_handwritten(seed=3, classes=[0, 1, 2, 3, 4])
+    for name in ("target_labelled", "target_dev", "target_test"):
+        assert set(getattr(part, name).y.tolist()) == {0, 1, 2, 3, 4}
+    assert torch.bincount(part.target_dev.y).tolist() == [5] * 5
+    assert _image_ids(part.target_pool.X) <= _image_ids(full.target_pool.X)   # the same split, restricted
+    assert not _image_ids(part.target_dev.X) & _image_ids(part.target_pool.X)
+    assert len(part.source.classes) == 10                               # the source keeps every digit
+
+
+@pytest.mark.parametrize("kwargs, error, message", [
+    (dict(pool=1797), ValueError, "leaves no handwritten digits for the dev set"),
+    (dict(pool=0), ValueError, "`pool` must be at least 1"),
+    (dict(dev_per_class=2.5), ValueError, "`dev_per_class` must be a whole number"),
+    (dict(classes=[]), ValueError, "`classes` is empty"),
+    (dict(classes=[3, 10]), ValueError, "`classes` must be one of 0, 1, .*; got 10"),
+])
+def test_printed_to_handwritten_refuses_bad_arguments(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        data.printed_to_handwritten(**kwargs)
+
+
 def test_unlabelled_view_cannot_return_labels():
     target = data.load_digits().subset(torch.arange(20))
     view = target.unlabelled()

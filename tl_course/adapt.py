@@ -16,12 +16,14 @@ function refuses anything that carries target labels, so no method can peek at t
 - `proxy_a_distance`: how separable the two domains are (Ben-David et al., 2007).
 - `importance_weights` + `importance_weighted_accuracy` (IWCV, Sugiyama et al., 2007) and `reverse_validation`
   (Zhong et al., 2010): scores that need no target labels — and lesson 05 measures when they fail.
-- `compare_on_pair`: lesson 05's whole comparison on a `data.DomainPair` (e.g. SVHN → MNIST at full scale).
+- `compare_on_pair`: lesson 05's whole comparison on a `data.DomainPair` — printed → handwritten digits in the
+  lesson, SVHN → MNIST at full scale — returned as a `Comparison`.
 """
 
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -534,55 +536,184 @@ def train_adapted(model: nn.Module, source, target, *, method: str | AlignmentLo
 # A benchmark run
 
 
-def compare_on_pair(pair, *, seeds=(0,), pretrain_steps: int = 3000, steps: int = 3000, batch_size: int = 128,
-                    candidates=None, make_model=None, lr: float = 1e-3, device=None) -> dict[str, list[float]]:
-    """Run lesson 05's comparison on a `data.DomainPair`; return target test accuracy per method, one per seed.
+ORACLE = "oracle (target labels)"
 
-    Per seed: train `make_model()` on the source for `pretrain_steps`; then, from that model, `steps` more of
-    - "source only": the same extra training with no alignment (the fair baseline), and "AdaBN" on top of it;
-    - each of `candidates` (name → (method, [weights])), the weight chosen on the pair's labelled dev set;
-    - "oracle (target labels)": training on the labelled pool — the reference, not a method.
-    Only the oracle touches target labels other than the dev set's.
-    """
-    from .models import SmallCNN
 
-    candidates = candidates or {"MMD": ("mmd", [0.3, 1.0]), "DANN": ("dann", [0.1, 0.3])}
-    needed = ("source", "target_pool", "target_dev", "target_test", "target_labelled")
-    missing = [a for a in needed if not hasattr(pair, a)]
-    if missing:
-        raise TypeError(f"`pair` must be a data.DomainPair (such as `data.svhn_to_mnist()`); got "
-                        f"{type(pair).__name__}, which has no `{missing[0]}`.")
+@dataclass
+class Run:
+    """One model `compare_on_pair` trained for the choice: which candidate, weight and seed, and how it scored."""
+
+    name: str                    # "source only" or a candidate's name
+    weight: float | None         # the alignment weight (None for "source only")
+    seed: int
+    test: float                  # target test accuracy: for the report only
+    dev: float                   # accuracy on the labelled dev set: what the choice sees
+    score: object = None         # what the `score` hook returned for this model
+    model: nn.Module | None = None
+
+
+@dataclass
+class Comparison(Mapping):
+    """What `compare_on_pair` measured; as a mapping, method name → target test accuracy per seed (as the old dict)."""
+
+    accuracy: dict[str, list[float]]
+    chosen: dict[str, list[float]]     # candidate name → the weight the dev set chose, per seed
+    runs: list[Run]                    # every model trained for the choice, in the order of `seeds`
+    seeds: list[int]
+
+    def __getitem__(self, name: str) -> list[float]:
+        return self.accuracy[name]
+
+    def __iter__(self):
+        return iter(self.accuracy)
+
+    def __len__(self) -> int:
+        return len(self.accuracy)
+
+    def run(self, name: str, seed: int) -> Run:
+        """The run kept for `name` at `seed`: "source only", or a candidate trained with the weight the dev set chose."""
+        weight = self.chosen[name][self.seeds.index(seed)] if name in self.chosen else None
+        return next(r for r in self.runs if r.name == name and r.seed == seed and r.weight == weight)
+
+
+def _pairs(pair, seeds) -> dict:
+    """seed → DomainPair: `pair` itself for every seed, or `pair(seed=seed)` when it is a function (a loader)."""
     if not seeds:
         raise ValueError("`seeds` is empty: give at least one seed, e.g. seeds=(0,).")
+    pairs = {seed: pair(seed=seed) if callable(pair) else pair for seed in seeds}
+    needed = ("source", "target_pool", "target_dev", "target_test", "target_labelled")
+    missing = [a for a in needed if not hasattr(pairs[seeds[0]], a)]
+    if missing:
+        raise TypeError(f"`pair` must be a data.DomainPair (such as `data.svhn_to_mnist()`) or a function of the "
+                        f"seed that returns one; got {type(pairs[seeds[0]]).__name__}, which has no `{missing[0]}`.")
+    return pairs
+
+
+def _as_seen(pair):
+    """The pair as a method may see it: the target test set and the labelled pool as images only."""
+    from dataclasses import replace
+
+    return replace(pair, target_test=pair.target_test.unlabelled(), target_labelled=pair.target_labelled.unlabelled())
+
+
+def _check_settings(candidates: dict, pseudo: dict) -> None:
+    """Every candidate has a weight to choose from; every pseudo-label run builds on a candidate (or on None)."""
     for name, (method, weights) in candidates.items():
         if not weights:
             raise ValueError(f"candidate {name!r} has no weights to choose from: give at least one, e.g. [1.0].")
+    for name, base in pseudo.items():
+        if base is not None and base not in candidates:
+            raise ValueError(f"pseudo-label run {name!r} builds on {base!r}, which is not a candidate: name one of "
+                             f"{', '.join(map(repr, candidates))}, or None for no alignment.")
+
+
+def _serial(fn, *iterables, desc: str = "runs") -> list:
+    """`compare_on_pair`'s default `map`: one run after another, here."""
+    return [fn(*args) for args in zip(*iterables)]
+
+
+@dataclass
+class _Bench:
+    """`compare_on_pair`'s trainings: per seed, its pair and its starting model, and the budget every run shares."""
+
+    pairs: dict
+    starts: dict
+    budget: dict
+    score: object = None
+
+    def acc(self, model, d) -> float:
+        return evaluate(model, (d.X, d.y), device=self.budget["device"])["acc"]
+
+    def adapted(self, seed, **settings) -> nn.Module:
+        model, p = copy.deepcopy(self.starts[seed]), self.pairs[seed]
+        train_adapted(model, (p.source.X, p.source.y), p.target_pool, seed=seed, **self.budget,
+                      desc=f"seed {seed}: {settings.get('method') or 'source only'}", **settings)
+        return model
+
+    def candidate(self, name, method, weight, seed) -> Run:
+        """Train one candidate for the choice; score it on the dev set, the test set and with `score`."""
+        model, p = self.adapted(seed, method=method, weight=1.0 if weight is None else weight), self.pairs[seed]
+        kept = None if self.score is None else self.score(name, weight, model, _as_seen(p), seed)
+        return Run(name, weight, seed, self.acc(model, p.target_test), self.acc(model, p.target_dev), kept, model)
+
+    def later(self, seed, settings) -> float:
+        """Target test accuracy of a pseudo-label run with `settings`, or of the oracle when `settings` is None."""
+        p = self.pairs[seed]
+        if settings is not None:
+            return self.acc(self.adapted(seed, **settings), p.target_test)
+        model = copy.deepcopy(self.starts[seed])
+        fit_steps(model, p.target_labelled.X, p.target_labelled.y, seed=seed, **self.budget, desc=f"seed {seed}: oracle")
+        return self.acc(model, p.target_test)
+
+
+def compare_on_pair(pair, *, seeds=(0,), source_model: nn.Module | None = None, pretrain_steps: int = 3000,
+                    steps: int = 3000, batch_size: int = 128, candidates=None, pseudo=None,
+                    pseudo_threshold: float = 0.9, score=None, make_model=None, lr: float = 1e-3, device=None,
+                    map=None) -> Comparison:
+    """Run lesson 05's comparison on a `data.DomainPair`; return target test accuracy per method, one per seed.
+
+    `pair` is a DomainPair, or a function returning one per seed, `pair(seed=seed)` (`data.printed_to_handwritten`).
+    Per seed: start from a copy of `source_model` or, without one, train `make_model()` on the source for
+    `pretrain_steps`; then, from that model, `steps` more of
+    - "source only": the same extra training with no alignment (the fair baseline), and "AdaBN" on top of it;
+    - each of `candidates` (name → (method, [weights])), the weight chosen on the pair's labelled dev set;
+    - each of `pseudo` (name → a candidate's name, or None for no alignment): that training, with the chosen
+      weight, plus pseudo-labels at `pseudo_threshold`;
+    - "oracle (target labels)": training on the labelled pool — the reference, not a method.
+    Only the oracle touches target labels other than the dev set's. `score(name, weight, model, pair, seed)` is
+    called on every model trained for the choice ("source only" has weight None) and sees the pair as a method
+    may: source and dev set labelled, the target test set and pool as images only; what it returns is kept in
+    the `Comparison`'s `runs`. `map` (such as `cfg.map`) runs the independent trainings side by side.
+    """
+    candidates = candidates or {"MMD": ("mmd", [0.3, 1.0]), "DANN": ("dann", [0.1, 0.3])}
+    pseudo, seeds, map = pseudo or {}, list(seeds), map or _serial
+    pairs = _pairs(pair, seeds)
+    _check_settings(candidates, pseudo)
     pretrain_steps, steps = checks.whole(pretrain_steps, "pretrain_steps", 0), checks.whole(steps, "steps", 0)
-    make_model = make_model or (lambda: SmallCNN(num_classes=len(pair.source.classes),
-                                                 in_channels=pair.source.X.shape[1]))
-    acc = lambda model, d: evaluate(model, (d.X, d.y), device=device)["acc"]  # noqa: E731
-    source = (pair.source.X, pair.source.y)
-    results = {"source only": [], "AdaBN": [], **{name: [] for name in candidates}, "oracle (target labels)": []}
-    for seed in seeds:
-        base = _seeded(make_model, seed)
-        fit_steps(base, *source, steps=pretrain_steps, lr=lr, batch_size=batch_size, seed=seed, device=device,
-                  desc=f"seed {seed}: source")
+    budget = dict(steps=steps, lr=lr, batch_size=batch_size, device=device)
+    starts = _starting_models(pairs, source_model, make_model, map, dict(budget, steps=pretrain_steps))
+    bench = _Bench(pairs, starts, budget, score)
+    settings = [("source only", None, None)] + [(n, m, w) for n, (m, ws) in candidates.items() for w in ws]
+    jobs = [(name, method, weight, seed) for seed in seeds for name, method, weight in settings]
+    runs = map(bench.candidate, *zip(*jobs), desc="candidates")
+    result = Comparison({}, _choose(runs, candidates, seeds), runs, seeds)
+    plain = [result.run("source only", seed) for seed in seeds]
+    result.accuracy = {"source only": [r.test for r in plain],
+                       "AdaBN": [bench.acc(adabn(copy.deepcopy(r.model), pairs[r.seed].target_pool, device=device),
+                                           pairs[r.seed].target_test) for r in plain],
+                       **{name: [result.run(name, seed).test for seed in seeds] for name in candidates}}
+    later = [(name, seed, _pseudo_settings(result, candidates, base, seed, pseudo_threshold))
+             for name, base in pseudo.items() for seed in seeds] + [(ORACLE, seed, None) for seed in seeds]
+    accuracies = iter(map(bench.later, [s for _, s, _ in later], [x for _, _, x in later], desc="pseudo, oracle"))
+    result.accuracy.update({name: [next(accuracies) for _ in seeds] for name in [*pseudo, ORACLE]})
+    return result
 
-        def adapted(**settings):
-            model = copy.deepcopy(base)
-            train_adapted(model, source, pair.target_pool, steps=steps, lr=lr, batch_size=batch_size, seed=seed,
-                          device=device, desc=f"seed {seed}: {settings.get('method') or 'source only'}", **settings)
-            return model
 
-        plain = adapted(method=None)
-        results["source only"].append(acc(plain, pair.target_test))
-        results["AdaBN"].append(acc(adabn(copy.deepcopy(plain), pair.target_pool, device=device), pair.target_test))
-        for name, (method, weights) in candidates.items():
-            runs = {w: adapted(method=method, weight=w) for w in weights}
-            best = max(weights, key=lambda w: acc(runs[w], pair.target_dev))
-            results[name].append(acc(runs[best], pair.target_test))
-        oracle = copy.deepcopy(base)
-        fit_steps(oracle, pair.target_labelled.X, pair.target_labelled.y, steps=steps, lr=lr, batch_size=batch_size,
-                  seed=seed, device=device, desc=f"seed {seed}: oracle")
-        results["oracle (target labels)"].append(acc(oracle, pair.target_test))
-    return results
+def _choose(runs: list, candidates: dict, seeds: list) -> dict:
+    """candidate name → per seed, the weight whose run scored best on the dev set (the first of any tie)."""
+    dev = {(r.name, r.weight, r.seed): r.dev for r in runs}
+    return {name: [max(weights, key=lambda w: dev[name, w, seed]) for seed in seeds]
+            for name, (_, weights) in candidates.items()}
+
+
+def _pseudo_settings(result: Comparison, candidates: dict, base, seed: int, threshold: float) -> dict:
+    """`train_adapted`'s settings for a pseudo-label run on top of candidate `base` (None: no alignment)."""
+    if base is None:
+        return dict(method=None, pseudo_threshold=threshold)
+    return dict(method=candidates[base][0], weight=result.run(base, seed).weight, pseudo_threshold=threshold)
+
+
+def _starting_models(pairs: dict, source_model, make_model, map, budget: dict) -> dict:
+    """seed → the model every run of that seed starts from: `source_model`, or `make_model()` trained on the source."""
+    if source_model is not None:
+        return {seed: source_model for seed in pairs}
+    from .models import SmallCNN
+
+    def pretrained(seed):
+        p = pairs[seed]
+        build = make_model or (lambda: SmallCNN(num_classes=len(p.source.classes), in_channels=p.source.X.shape[1]))
+        model = _seeded(build, seed)
+        fit_steps(model, p.source.X, p.source.y, seed=seed, **budget, desc=f"seed {seed}: source")
+        return model
+
+    return dict(zip(pairs, map(pretrained, list(pairs), desc="source models")))

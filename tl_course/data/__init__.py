@@ -8,7 +8,8 @@ Full-scale downloads go through `tl_course.download`. The code lives in five mod
 
 from .datasets import (CIFAR10_CLASSES, DIGIT_CHARS, LETTER_CHARS, TEXTURE_IMAGES, DomainPair, ImageData,
                        UnlabelledView, _read_idx, load_cifar10, load_digits, load_faces, load_flowers102, load_mnist,
-                       load_picture, load_svhn, load_texture_patches, svhn_to_mnist)
+                       load_picture, load_svhn, load_texture_patches, printed_to_handwritten,
+                       svhn_to_mnist)
 from .render import available_fonts, render_characters
 from .splits import few_shot_indices, few_shot_split, split_indices
 from .text import SENTIMENT_CLASSES, SENTIMENT_SOURCES, TextData, load_sentiment
@@ -18,6 +19,6 @@ __all__ = [
     "CIFAR10_CLASSES", "DIGIT_CHARS", "LETTER_CHARS", "SENTIMENT_CLASSES", "SENTIMENT_SOURCES", "TEXTURE_IMAGES",
     "DomainPair", "ImageData", "TextData", "UnlabelledView", "available_fonts", "corrupt_labels", "few_shot_indices",
     "few_shot_split", "load_cifar10", "load_digits", "load_faces", "load_flowers102", "load_mnist", "load_picture",
-    "load_sentiment", "load_svhn", "load_texture_patches", "random_flip_shift", "render_characters", "resize",
-    "split_indices", "svhn_to_mnist",
+    "load_sentiment", "load_svhn", "load_texture_patches", "printed_to_handwritten", "random_flip_shift",
+    "render_characters", "resize", "split_indices", "svhn_to_mnist",
 ]

@@ -14,7 +14,7 @@ import torch.nn.functional as F
 from torch.utils.data import Dataset, TensorDataset
 
 from .. import checks
-from .splits import few_shot_indices
+from .splits import _complement, few_shot_indices
 from .transforms import resize
 
 DIGIT_CHARS = "0123456789"
@@ -196,13 +196,59 @@ def svhn_to_mnist(size: int = 32, pool: int = 10_000, dev_per_class: int = 5, se
     source = load_svhn("train", size=size, grey=True, data_dir=data_dir, registry=registry)
     source_val = load_svhn("test", size=size, grey=True, data_dir=data_dir, registry=registry)
     mnist_train = load_mnist("train", size=size, data_dir=data_dir, registry=registry)
-    order = torch.randperm(len(mnist_train), generator=torch.Generator().manual_seed(seed))
-    if pool >= len(order):
-        raise ValueError(f"pool={pool} leaves no MNIST training images for the dev set (there are {len(order)}).")
-    labelled, rest = mnist_train.subset(order[:pool]), mnist_train.subset(order[pool:])
-    dev = rest.subset(few_shot_indices(rest.y, dev_per_class, seed=seed))
+    labelled, dev, _ = _split_target(mnist_train, pool, dev_per_class, seed, "MNIST training images")
     test = load_mnist("test", size=size, data_dir=data_dir, registry=registry)
     return DomainPair(source, source_val, labelled.unlabelled(), dev, test, labelled)
+
+
+def printed_to_handwritten(seed: int = 0, pool: int = 1000, dev_per_class: int = 5, classes=None) -> DomainPair:
+    """Printed → handwritten digits, lesson 05's pair: rendered 8×8 digits as source, scikit-learn's real digits as target.
+
+    Offline. Source: 3,000 printed digits (`render_characters(..., digits_format=True)`, seed 21), 500 more
+    (seed 22) as source validation. Target: the 1,797 handwritten digits of `load_digits()`, split by `seed`:
+    `pool` random images as the unlabelled pool, `dev_per_class` labelled images per class from the others
+    (outside the pool), the rest as the test set. `classes` (e.g. [0, 1, 2, 3, 4]) keeps only those digits in
+    every part of the target — the same split, restricted, so the pool shrinks — for a class mix the source
+    does not share.
+    """
+    pool, dev_per_class = checks.whole(pool, "pool"), checks.whole(dev_per_class, "dev_per_class")
+    if classes is not None:
+        if len(classes) == 0:
+            raise ValueError("`classes` is empty: give the digits the target keeps, e.g. [0, 1, 2, 3, 4].")
+        for c in classes:
+            checks.choice(c, "classes", range(10))
+    source, source_val = _printed_digits(3000, 21), _printed_digits(500, 22)
+    labelled, dev, test = _split_target(_handwritten_digits(), pool, dev_per_class, seed, "handwritten digits",
+                                        classes)
+    copy = lambda d: d.subset(torch.arange(len(d)))  # noqa: E731  the cached sets stay as rendered
+    return DomainPair(copy(source), copy(source_val), labelled.unlabelled(), dev, test, labelled)
+
+
+@lru_cache(maxsize=None)
+def _printed_digits(n: int, seed: int) -> ImageData:
+    """`n` printed digits in the 8×8 digits format (cached: rendering 3,000 takes ~2 s; callers copy)."""
+    from .render import render_characters
+
+    return render_characters(n, seed=seed, digits_format=True)
+
+
+@lru_cache(maxsize=None)
+def _handwritten_digits() -> ImageData:
+    """`load_digits()`, read once (callers take subsets, which copy)."""
+    return load_digits()
+
+
+def _split_target(target: ImageData, pool: int, dev_per_class: int, seed: int, name: str, classes=None):
+    """Return (pool with labels, dev set, the rest): the pool first, at random, then the dev set from outside it."""
+    order = torch.randperm(len(target), generator=torch.Generator().manual_seed(seed))
+    if pool >= len(order):
+        raise ValueError(f"pool={pool} leaves no {name} for the dev set (there are {len(order)}).")
+    labelled, rest = target.subset(order[:pool]), target.subset(order[pool:])
+    if classes is not None:
+        keep = torch.tensor(list(classes))
+        labelled, rest = (d.subset(torch.isin(d.y, keep)) for d in (labelled, rest))
+    dev = few_shot_indices(rest.y, dev_per_class, seed=seed)
+    return labelled, rest.subset(dev), rest.subset(_complement(len(rest), dev))
 
 
 def load_flowers102(split: str = "train", size: int = 64, data_dir=None, registry: dict | None = None) -> ImageData:
