@@ -102,13 +102,15 @@ def _check_adabn(model, target_images):
 
 
 def _iw_accuracy(correct, weights):
-    correct, weights = np.asarray(correct, dtype=float), np.asarray(weights, dtype=float)
-    return float((weights * correct).sum() / weights.sum())
+    from ..adapt import importance_weighted_accuracy
+
+    return importance_weighted_accuracy(correct, weights)[0]
 
 
 def _ess(weights):
-    weights = np.asarray(weights, dtype=float)
-    return float(weights.sum() ** 2 / (weights ** 2).sum())
+    from ..adapt import importance_weighted_accuracy
+
+    return importance_weighted_accuracy(np.ones(len(weights)), weights)[1]
 
 
 def _iw_cases():
