@@ -24,6 +24,7 @@ import numpy as np
 
 from . import checks, runtime
 from .models import MissingExtraError
+from .train import _fit_choosing_C, _progress
 
 ENCODER_NAME = "all-MiniLM-L6-v2"
 
@@ -137,20 +138,12 @@ def tfidf_probe(train_texts, y_train, val_texts=None, y_val=None, Cs=(1.0, 10.0,
     if val_texts is not None:
         val_texts = _as_texts(val_texts, "val_texts")
         y_val = checks.as_labels(y_val, "y_val", len(val_texts), "val_texts")
-    Cs = [checks.number(C, "Cs", low=0.0, low_open=True) for C in Cs]
-    if not Cs:
-        raise ValueError("`Cs` is empty: give at least one regularisation strength, e.g. (1.0, 10.0, 100.0).")
 
     def fit_one(C):
         return make_pipeline(TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True),
                              LogisticRegression(C=C, max_iter=5000)).fit(train_texts, y_train)
 
-    with runtime.one_blas_thread():
-        if val_texts is None:
-            return fit_one(Cs[len(Cs) // 2])
-        fitted = [fit_one(C) for C in sorted(Cs)]
-        scores = [probe.score(val_texts, y_val) for probe in fitted]
-    return fitted[int(np.argmax(scores))]  # ties go to the first (smallest) C: the simplest model
+    return _fit_choosing_C(fit_one, Cs, None if val_texts is None else (val_texts, y_val))
 
 
 def _as_texts(texts, name: str) -> list[str]:
@@ -205,11 +198,3 @@ def _write_shard(store: Path, keys: list, vectors: np.ndarray) -> None:
         with open(partial, "wb") as f:
             np.save(f, array, allow_pickle=False)
         os.replace(partial, final)
-
-
-def _progress(iterable, desc: str, progress: bool | None):
-    """Wrap `iterable` in a tqdm.auto bar unless quiet (`progress` forces it on or off)."""
-    from tqdm.auto import tqdm
-
-    show = (not runtime.is_quiet()) if progress is None else progress
-    return tqdm(iterable, desc=desc, disable=not show, leave=False)

@@ -288,19 +288,25 @@ def linear_probe(F_train, y_train, F_val=None, y_val=None, Cs=(0.1, 1.0, 10.0)):
         F_val = checks.as_features(F_val, "F_val")
         checks.same_width("F_train", F_train, "F_val", F_val)
         y_val = checks.as_labels(y_val, "y_val", len(F_val), "F_val")
-    Cs = [checks.number(C, "Cs", low=0.0, low_open=True) for C in Cs]
-    if not Cs:
-        raise ValueError("`Cs` is empty: give at least one regularisation strength, e.g. (0.1, 1.0, 10.0).")
 
     def fit_one(C):
         return make_pipeline(Normalizer(), LogisticRegression(C=C, max_iter=5000)).fit(F_train, y_train)
 
+    return _fit_choosing_C(fit_one, Cs, None if F_val is None else (F_val, y_val))
+
+
+def _fit_choosing_C(fit_one, Cs, val=None):
+    """`fit_one(C)` for every C, keeping the model with the best `.score(*val)` (ties: the smallest C, the simplest
+    model); without `val`, the model of the middle C. Fitted with one BLAS thread (`runtime.one_blas_thread`)."""
+    Cs = sorted(checks.number(C, "Cs", low=0.0, low_open=True) for C in Cs)
+    if not Cs:
+        raise ValueError("`Cs` is empty: give at least one regularisation strength, e.g. (0.1, 1.0, 10.0).")
     with runtime.one_blas_thread():
-        if F_val is None:
+        if val is None:
             return fit_one(Cs[len(Cs) // 2])
         fitted = [fit_one(C) for C in Cs]
-        scores = [probe.score(F_val, y_val) for probe in fitted]
-    return fitted[int(np.argmax(scores))]  # ties go to the first (smallest) C: the simplest head
+        scores = [model.score(*val) for model in fitted]
+    return fitted[int(np.argmax(scores))]
 
 
 @torch.no_grad()
