@@ -85,53 +85,47 @@ class _Log(dict):
         return self
 
 
+def _fingerprint(rows, index: int, num_classes: int) -> np.ndarray:
+    """The probabilities the `index`-th fitted recording probe gives `rows`: they name the probe and the row."""
+    probs = np.ones((len(rows), num_classes))
+    probs[np.arange(len(rows)), (np.asarray(rows) + index) % num_classes] += 2.0
+    return probs / probs.sum(1, keepdims=True)
+
+
 def _recorder_class():
     from sklearn.base import BaseEstimator, ClassifierMixin
 
     class Recorder(ClassifierMixin, BaseEstimator):
-        """A classifier recording the rows (ids in column 0) it is fitted on; its probabilities name it and the row."""
+        """A classifier recording the rows (ids in column 0) it is fitted on and the rows it predicts."""
 
         index = None
 
         def __init__(self, log=None):
             self.log = log
 
-        fit, _fingerprint, predict_proba, predict = (_Recorder.fit, _Recorder._fingerprint, _Recorder.predict_proba,
-                                                     _Recorder.predict)
+        def fit(self, F_, y):
+            self.classes_ = np.unique(np.asarray(y))
+            self.index = len(self.log["fits"])
+            self.log["fits"].append(set(np.asarray(F_)[:, 0].astype(int).tolist()))
+            self.log["classes"].append(self.classes_)
+            return self
+
+        def predict_proba(self, F_):
+            if self.index is None:
+                raise RuntimeError("predict_proba called before fit")
+            rows = np.asarray(F_)[:, 0].astype(int).tolist()
+            self.log["predictions"].append((self.index, rows))
+            return _fingerprint(rows, self.index, len(self.classes_))
+
+        def predict(self, F_):
+            return self.classes_[self.predict_proba(F_).argmax(1)]
 
     return Recorder
 
 
-class _Recorder:
-    """The methods of the recording probe (see `_recorder_class`)."""
-
-    index = None
-
-    def fit(self, F_, y):
-        F_, y = np.asarray(F_), np.asarray(y)
-        self.rows = F_[:, 0].astype(int).tolist()
-        self.classes_ = np.unique(y)
-        self.index = len(self.log["fits"])
-        self.log["fits"].append(set(self.rows))
-        self.log["classes"].append(self.classes_)
-        return self
-
-    def _fingerprint(self, rows):
-        k = len(self.classes_)
-        probs = np.ones((len(rows), k))
-        probs[np.arange(len(rows)), (np.asarray(rows) + self.index) % k] += 2.0
-        return probs / probs.sum(1, keepdims=True)
-
-    def predict_proba(self, F_):
-        if self.index is None:
-            self.log["unfitted"] = True
-            raise RuntimeError("predict_proba called before fit")
-        rows = np.asarray(F_)[:, 0].astype(int).tolist()
-        self.log["predictions"].append((self.index, rows))
-        return self._fingerprint(rows)
-
-    def predict(self, F_):
-        return self.classes_[self.predict_proba(F_).argmax(1)]
+def _held(log, n: int) -> list:
+    """The rows each recorded probe was *not* fitted on, in the order they were fitted."""
+    return [set(range(n)) - fitted for fitted in log["fits"]]
 
 
 def _recorded_run(out_of_fold, y, folds, seed):
@@ -167,7 +161,7 @@ def _check_oof(out_of_fold):
         if leaked:
             raise CheckFailed(f"On test case {i}, row {leaked[0][1]} was predicted by a probe that was fitted on it: "
                               "each row must be predicted only by the probe trained on the *other* folds.")
-        held = [set(range(len(y))) - fitted for fitted in log["fits"]]
+        held = _held(log, len(y))
         if sum(len(h) for h in held) != len(y) or set().union(*held) != set(range(len(y))):
             raise CheckFailed(f"On test case {i}, the folds do not split the rows: fit each probe on all rows but "
                               "one fold's, so that every row is held out exactly once.")
@@ -179,9 +173,7 @@ def _check_oof(out_of_fold):
                                   "fold has each class in its share.")
         for k, rows in enumerate(held):
             rows = sorted(rows)
-            want = _Recorder()
-            want.index, want.classes_ = k, classes
-            if not np.allclose(probs[rows], want._fingerprint(rows)):
+            if not np.allclose(probs[rows], _fingerprint(rows, k, len(classes))):
                 raise CheckFailed(f"On test case {i}, the probabilities in row {rows[0]} are not those of the probe "
                                   "that held it out: put each fold's predictions back at its own rows.")
     y, folds = cases[0]
@@ -194,8 +186,7 @@ def _check_oof(out_of_fold):
 
 
 def _held_of(out_of_fold, y, folds, seed):
-    _, log = _recorded_run(out_of_fold, y, folds, seed)
-    return [set(range(len(y))) - fitted for fitted in log["fits"]]
+    return _held(_recorded_run(out_of_fold, y, folds, seed)[1], len(y))
 
 
 # ----------------------------------------------------------------------------------------------
