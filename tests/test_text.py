@@ -249,3 +249,15 @@ def test_real_minilm_embeds_similar_sentences_close(tmp_path):
     assert E.shape == (3, 384) and E.dtype == np.float32
     assert np.allclose(np.linalg.norm(E, axis=1), 1, atol=1e-4)              # unit length
     assert E[0] @ E[1] > E[0] @ E[2] + 0.2                                   # meaning, not words, is close
+
+
+def test_balanced_rows_take_per_class_of_every_class_from_every_source_by_seed():
+    rng = np.random.default_rng(0)
+    d = data.TextData([f"s{i}" for i in range(60)], rng.integers(0, 2, 60), np.repeat(["a", "b", "c"], 20))
+    rows = d.balanced_rows(3, seed=1)
+    assert np.array_equal(rows, np.sort(rows)) and len(set(rows.tolist())) == 18
+    picked = d.subset(rows)
+    assert all(n == 3 for per_source in picked.counts().values() for n in per_source.values())
+    assert np.array_equal(rows, d.balanced_rows(3, seed=1)) and not np.array_equal(rows, d.balanced_rows(3, seed=2))
+    with pytest.raises(ValueError, match="fewer than per_class=30"):
+        d.balanced_rows(30)

@@ -68,6 +68,20 @@ class TextData:
         rows = np.arange(len(self))[idx]
         return TextData([self.texts[i] for i in rows], self.y[rows], self.source[rows], self.classes)
 
+    def balanced_rows(self, per_class: int, seed: int = 0) -> np.ndarray:
+        """Sorted indices of `per_class` sentences of every class from every source, drawn by `seed` (lesson 08's pool)."""
+        per_class = checks.whole(per_class, "per_class")
+        rng = np.random.default_rng(seed)
+        rows = []
+        for source in dict.fromkeys(self.source.tolist()):
+            for label in range(len(self.classes)):
+                candidates = np.flatnonzero((self.source == source) & (self.y == label))
+                if len(candidates) < per_class:
+                    raise ValueError(f"{source!r} has {len(candidates)} {self.classes[label]} sentences, fewer than "
+                                     f"per_class={per_class}.")
+                rows.append(rng.choice(candidates, per_class, replace=False))
+        return np.sort(np.concatenate(rows))
+
     def counts(self) -> dict:
         """Return `{source: {class name: count}}`: how many sentences of each class each source holds."""
         return {s: {c: int(np.sum((self.source == s) & (self.y == k))) for k, c in enumerate(self.classes)}

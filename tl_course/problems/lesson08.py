@@ -72,10 +72,7 @@ def _pool():
     from ..data import load_sentiment
 
     sentences = load_sentiment()
-    rng = np.random.default_rng(0)
-    rows = [rng.choice(np.flatnonzero((sentences.source == s) & (sentences.y == c)), 150, replace=False)
-            for s in ("tweets", "movies", "products", "editorials") for c in (0, 1)]
-    return sentences.subset(np.sort(np.concatenate(rows)))
+    return sentences.subset(sentences.balanced_rows(per_class=150))
 
 
 def _check_tfidf(tfidf_test_acc, train_idx, val_idx, test_idx):
