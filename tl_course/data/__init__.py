@@ -1,24 +1,27 @@
 """Data: real offline datasets, rendered printed characters, few-shot sampling and leak-free splits.
 
 Everything here works offline. Images are float tensors in [0, 1], shaped (N, C, H, W); labels are int64 (N,).
-Full-scale downloads go through `tl_course.download`. The code lives in five modules, all re-exported here:
-`datasets` (containers and loaders), `render` (printed characters), `splits` (few-shot sampling, splits),
-`transforms` (resize, augmentation, label corruption) and `text` (labelled sentences: `TextData`, `load_sentiment`).
+Full-scale downloads go through `tl_course.download`. The code lives in six modules, all re-exported here:
+`datasets` (containers and loaders), `folder` (a folder of photos: `read_image`, `load_image_folder`,
+`write_photo_folder`), `render` (printed characters), `splits` (few-shot sampling, splits), `transforms` (resize,
+augmentation, label corruption) and `text` (labelled sentences: `TextData`, `load_sentiment`).
 """
 
 from .datasets import (CIFAR10_CLASSES, DIGIT_CHARS, LETTER_CHARS, TEXTURE_IMAGES, DomainPair, ImageData,
                        UnlabelledView, _read_idx, load_cifar10, load_digits, load_faces, load_flowers102, load_mnist,
                        load_picture, load_svhn, load_texture_patches, printed_to_handwritten,
                        svhn_to_mnist)
+from .folder import IMAGE_SUFFIXES, image_files, load_image_folder, read_image, write_photo_folder
 from .render import available_fonts, render_characters
 from .splits import few_shot_indices, few_shot_split, split_indices
 from .text import SENTIMENT_CLASSES, SENTIMENT_SOURCES, TextData, load_sentiment
 from .transforms import corrupt_labels, random_flip_shift, resize
 
 __all__ = [
-    "CIFAR10_CLASSES", "DIGIT_CHARS", "LETTER_CHARS", "SENTIMENT_CLASSES", "SENTIMENT_SOURCES", "TEXTURE_IMAGES",
-    "DomainPair", "ImageData", "TextData", "UnlabelledView", "available_fonts", "corrupt_labels", "few_shot_indices",
-    "few_shot_split", "load_cifar10", "load_digits", "load_faces", "load_flowers102", "load_mnist", "load_picture",
-    "load_sentiment", "load_svhn", "load_texture_patches", "printed_to_handwritten", "random_flip_shift",
-    "render_characters", "resize", "split_indices", "svhn_to_mnist",
+    "CIFAR10_CLASSES", "DIGIT_CHARS", "IMAGE_SUFFIXES", "LETTER_CHARS", "SENTIMENT_CLASSES", "SENTIMENT_SOURCES",
+    "TEXTURE_IMAGES", "DomainPair", "ImageData", "TextData", "UnlabelledView", "available_fonts", "corrupt_labels",
+    "few_shot_indices", "few_shot_split", "image_files", "load_cifar10", "load_digits", "load_faces",
+    "load_flowers102", "load_image_folder", "load_mnist", "load_picture", "load_sentiment", "load_svhn",
+    "load_texture_patches", "printed_to_handwritten", "random_flip_shift", "read_image", "render_characters",
+    "resize", "split_indices", "svhn_to_mnist", "write_photo_folder",
 ]
