@@ -1,0 +1,187 @@
+"""Evaluation beyond accuracy and attribution checks: hand cases, sklearn where it has the same metric, mechanisms."""
+
+import math
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+import torch  # noqa: E402
+from sklearn import metrics  # noqa: E402
+
+from tl_course import evaluate as ev  # noqa: E402
+from tl_course import plots  # noqa: E402
+
+
+# ------------------------------------------------------------------------------------------------
+# Confusion matrix, per-class report, binary precision / recall / F1
+
+
+def test_confusion_matrix_hand_case():
+    y_true = [0, 0, 1, 2, 2, 2]
+    y_pred = torch.tensor([0, 1, 1, 2, 0, 2])
+    want = np.array([[1, 1, 0],       # true 0: once right, once called 1
+                     [0, 1, 0],
+                     [1, 0, 2]])      # true 2: once called 0, twice right
+    np.testing.assert_array_equal(ev.confusion_matrix(y_true, y_pred), want)
+    assert ev.confusion_matrix([0], [0], num_classes=3).shape == (3, 3)
+    with pytest.raises(ValueError, match="`num_classes`"):
+        ev.confusion_matrix(y_true, y_pred, num_classes=2)
+
+
+def test_per_class_report_matches_sklearn_and_a_never_predicted_class_has_precision_0():
+    rows = ev.per_class_report([0, 1, 2, 2], [0, 1, 1, 1], ["cat", "dog", "fox"])
+    assert [r["class"] for r in rows] == ["cat", "dog", "fox", "macro average"]
+    assert rows[1] == {"class": "dog", "precision": pytest.approx(1 / 3), "recall": 1.0, "f1": pytest.approx(0.5),
+                       "support": 1}
+    assert rows[2]["precision"] == 0.0 and rows[2]["recall"] == 0.0 and rows[2]["support"] == 2   # never predicted
+    assert rows[3]["support"] == 4 and rows[3]["f1"] == pytest.approx((1 + 0.5 + 0) / 3)
+
+    rng = np.random.default_rng(0)
+    y_true, y_pred = rng.integers(0, 5, 200), rng.integers(0, 4, 200)       # class 4 is never predicted
+    rows = ev.per_class_report(y_true, y_pred, list("abcde"))
+    p, r, f, s = metrics.precision_recall_fscore_support(y_true, y_pred, labels=range(5), zero_division=0)
+    np.testing.assert_allclose([row["precision"] for row in rows[:5]], p)
+    np.testing.assert_allclose([row["recall"] for row in rows[:5]], r)
+    np.testing.assert_allclose([row["f1"] for row in rows[:5]], f)
+    assert [row["support"] for row in rows[:5]] == list(s)
+    assert rows[5]["f1"] == pytest.approx(metrics.f1_score(y_true, y_pred, average="macro", zero_division=0))
+    assert "macro average" in plots.format_table(rows)
+
+
+def test_precision_recall_f1_matches_sklearn():
+    rng = np.random.default_rng(1)
+    y_true, y_pred = rng.integers(0, 2, 300), rng.integers(0, 2, 300)
+    for positive in (0, 1):
+        got = ev.precision_recall_f1(y_true, y_pred, positive=positive)
+        want = metrics.precision_recall_fscore_support(y_true, y_pred, pos_label=positive, average="binary")[:3]
+        np.testing.assert_allclose(got, want)
+    assert ev.precision_recall_f1([1, 0, 1, 1], [1, 1, 0, 1]) == pytest.approx((2 / 3, 2 / 3, 2 / 3))
+    assert ev.precision_recall_f1([1, 1], [0, 0]) == (0.0, 0.0, 0.0)                 # never predicted: 0, no crash
+    with pytest.raises(ValueError, match="`positive`"):
+        ev.precision_recall_f1([0, 1], [0, 1], positive=3)
+    with pytest.raises(ValueError, match="`y_pred`"):
+        ev.precision_recall_f1([0, 1, 1], [0, 1])
+
+
+# ------------------------------------------------------------------------------------------------
+# Calibration
+
+
+def test_ece_hand_case_with_two_bins():
+    probs = [[0.9, 0.1], [0.8, 0.2], [0.6, 0.4], [0.5, 0.5]]
+    y = [0, 1, 0, 1]
+    # bin (0, 0.5]: the 0.5 row, predicted 0, wrong: |0 − 0.5| with weight 1/4
+    # bin (0.5, 1]: 0.9 right, 0.8 wrong, 0.6 right: |2/3 − 2.3/3| = 0.1 with weight 3/4
+    assert ev.expected_calibration_error(probs, y, bins=2) == pytest.approx(0.25 * 0.5 + 0.75 * 0.1)
+    r = ev.reliability(probs, y, bins=2)
+    np.testing.assert_array_equal(r["count"], [1, 3])
+    np.testing.assert_allclose(r["accuracy"], [0, 2 / 3])
+    np.testing.assert_allclose(r["confidence"], [0.5, 2.3 / 3])
+    np.testing.assert_allclose(r["edges"], [0, 0.5, 1])
+
+
+def test_ece_confidence_exactly_one_and_always_confident_wrong():
+    r = ev.reliability([[1.0, 0.0, 0.0]], [0], bins=15)
+    assert r["count"][-1] == 1 and r["count"].sum() == 1                       # 1.0 is in the last bin
+    assert np.isnan(r["accuracy"][0]) and np.isnan(r["confidence"][0])          # empty bins are NaN
+    assert ev.expected_calibration_error([[1.0, 0.0, 0.0]], [0]) == 0.0
+    wrong = np.eye(3)[[0, 1, 2, 0]]
+    assert ev.expected_calibration_error(wrong, [1, 2, 0, 2]) == pytest.approx(1.0)
+
+
+def test_ece_near_zero_when_calibrated_and_near_the_gap_when_not():
+    rng = np.random.default_rng(0)
+    conf = rng.uniform(0.5, 1.0, 100_000)
+    probs = np.stack([conf, 1 - conf], 1)
+    calibrated = (rng.uniform(size=len(conf)) >= conf).astype(int)               # right (0) with probability conf
+    assert ev.expected_calibration_error(probs, calibrated) < 0.01
+    over = (rng.uniform(size=len(conf)) >= conf - 0.2).astype(int)              # right 20 points less often
+    assert ev.expected_calibration_error(probs, over) == pytest.approx(0.2, abs=0.01)
+
+
+def test_negative_log_likelihood():
+    assert ev.negative_log_likelihood([[0.5, 0.5], [0.25, 0.75]], [0, 1]) == pytest.approx(
+        -(math.log(0.5) + math.log(0.75)) / 2)
+    assert ev.negative_log_likelihood([[1.0, 0.0]], [1]) == pytest.approx(-math.log(1e-12))    # clamped, finite
+
+
+def _overconfident(T0, n=10_000, seed=0):
+    """Logits z·T0 whose labels were drawn from softmax(z): the right temperature is T0."""
+    rng = np.random.default_rng(seed)
+    z = rng.normal(size=(n, 8)) * 2
+    p = np.exp(z - z.max(1, keepdims=True))
+    p /= p.sum(1, keepdims=True)
+    y = (rng.uniform(size=(n, 1)) > p.cumsum(1)).sum(1)
+    return z * T0, y
+
+
+@pytest.mark.parametrize("T0", [0.5, 3.0])
+def test_fit_temperature_recovers_the_temperature_and_lowers_ece(T0):
+    logits, y = _overconfident(T0)
+    T = ev.fit_temperature(torch.tensor(logits), y)
+    assert T == pytest.approx(T0, rel=0.04)
+    before = ev.expected_calibration_error(ev.apply_temperature(logits, 1.0), y)
+    after = ev.expected_calibration_error(ev.apply_temperature(logits, T), y)
+    assert after < 0.02 < before
+    assert (ev.apply_temperature(logits, T).argmax(1) == logits.argmax(1)).all()     # accuracy unchanged
+
+
+def test_fit_temperature_depends_on_its_arguments_only():
+    logits, y = _overconfident(2.0, n=2000, seed=1)
+    kept = logits.copy()
+    torch.manual_seed(0)
+    np.random.seed(0)
+    first = ev.fit_temperature(logits, y)
+    torch.manual_seed(123)
+    np.random.seed(123)
+    torch.rand(10)
+    assert ev.fit_temperature(logits, y) == first
+    np.testing.assert_array_equal(logits, kept)
+    assert ev.fit_temperature(logits, y, grid=[1.0, 2.0, 4.0]) == pytest.approx(first, rel=1e-6)   # refined
+
+
+def test_apply_temperature_one_is_softmax():
+    logits = torch.randn(5, 4, generator=torch.Generator().manual_seed(0))
+    np.testing.assert_allclose(ev.apply_temperature(logits, 1), logits.double().softmax(1).numpy(), atol=1e-12)
+    sharp = ev.apply_temperature(logits, 0.5)
+    assert (sharp.max(1) > ev.apply_temperature(logits, 1).max(1)).all()
+    with pytest.raises(ValueError, match="`T`"):
+        ev.apply_temperature(logits, 0)
+
+
+def test_most_confident_mistakes_order():
+    probs = [[0.9, 0.1], [0.3, 0.7], [0.6, 0.4], [0.2, 0.8], [0.55, 0.45]]
+    y = [1, 1, 1, 0, 0]                          # mistakes: 0 (conf 0.9), 2 (0.6), 3 (0.8)
+    np.testing.assert_array_equal(ev.most_confident_mistakes(probs, y), [0, 3, 2])
+    np.testing.assert_array_equal(ev.most_confident_mistakes(probs, y, k=2), [0, 3])
+    assert len(ev.most_confident_mistakes([[0.9, 0.1]], [0])) == 0
+
+
+def test_best_threshold_hand_cases_and_brute_force():
+    # t = 0.35 calls 0.35, 0.4, 0.8 positive: tp 2, fp 1 → F1 0.8, better than every other candidate
+    assert ev.best_threshold([0.1, 0.4, 0.35, 0.8], [0, 0, 1, 1]) == 0.35
+    # accuracy 2/3 at both t = 0.1 and t = 0.9: the largest wins
+    assert ev.best_threshold([0.1, 0.5, 0.9], [1, 0, 1], metric="accuracy") == 0.9
+    rng = np.random.default_rng(0)
+    scores, y = rng.uniform(size=60).round(2), rng.integers(0, 2, 60)
+    t = ev.best_threshold(scores, y)
+    best = max(metrics.f1_score(y, scores >= c) for c in np.unique(scores))
+    assert metrics.f1_score(y, scores >= t) == pytest.approx(best)
+    with pytest.raises(ValueError, match="`y`"):
+        ev.best_threshold([0.2, 0.3], [1, 1])
+
+
+def test_errors_name_the_argument():
+    with pytest.raises(ValueError, match="`probs`.*2-D"):
+        ev.expected_calibration_error([0.2, 0.8], [1])
+    with pytest.raises(ValueError, match="`probs` must sum to 1"):
+        ev.reliability([[0.2, 0.2]], [1])
+    with pytest.raises(ValueError, match="`y`"):
+        ev.expected_calibration_error([[0.2, 0.8]], [2])
+    with pytest.raises(ValueError, match="`y`"):
+        ev.fit_temperature(np.zeros((3, 2)), [0, 1])
+    with pytest.raises(ValueError, match="`metric`"):
+        ev.best_threshold([0.2, 0.3], [0, 1], metric="auc")
