@@ -6,12 +6,16 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+from collections import OrderedDict  # noqa: E402
+
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 import torch  # noqa: E402
 from sklearn import metrics  # noqa: E402
+from torch import nn  # noqa: E402
 
 from tl_course import evaluate as ev  # noqa: E402
+from tl_course import explain as ex  # noqa: E402
 from tl_course import plots  # noqa: E402
 
 
@@ -185,3 +189,140 @@ def test_errors_name_the_argument():
         ev.fit_temperature(np.zeros((3, 2)), [0, 1])
     with pytest.raises(ValueError, match="`metric`"):
         ev.best_threshold([0.2, 0.3], [0, 1], metric="auc")
+
+
+# ------------------------------------------------------------------------------------------------
+# Occlusion and the deletion test
+
+
+class TopLeft(nn.Module):
+    """Logits (0, 4 · mean of the top-left 4 × 4 pixels): class 1 rests on that quadrant alone."""
+
+    def forward(self, x):
+        m = x[:, :, :4, :4].mean((1, 2, 3))
+        return torch.stack([torch.zeros_like(m), 4 * m], 1)
+
+
+class OnePixel(nn.Module):
+    """Logits (0, 4 · pixel (0, 0) of channel 0): class 1 rests on the first patch alone."""
+
+    def forward(self, x):
+        v = x[:, 0, 0, 0]
+        return torch.stack([torch.zeros_like(v), 4 * v], 1)
+
+
+def test_occlude_fills_with_the_mean_and_leaves_x_untouched():
+    X = torch.rand(2, 3, 4, 4, generator=torch.Generator().manual_seed(0))
+    kept = X.clone()
+    patches = torch.zeros(2, 2, 2, dtype=torch.bool)
+    patches[0, 1, 0] = True                                      # image 0, bottom-left 2 × 2 patch
+    out = ex.occlude(X, patches, patch=2)
+    assert torch.equal(X, kept)
+    np.testing.assert_allclose(out[0, :, 2:, :2], X[0].mean((1, 2))[:, None, None].expand(3, 2, 2), rtol=1e-6)
+    rest = torch.ones_like(X, dtype=torch.bool)
+    rest[0, :, 2:, :2] = False
+    assert torch.equal(out[rest], X[rest])
+    assert (ex.occlude(X, patches, patch=2, fill="zero")[0, :, 2:, :2] == 0).all()
+
+
+def test_occlusion_map_only_the_used_quadrant_matters():
+    X = torch.ones(2, 1, 8, 8)
+    X[1] *= 0.5
+    model = TopLeft().train()
+    maps = ex.occlusion_map(model, X, target=1, patch=2, fill="zero")
+    assert maps.shape == (2, 4, 4) and model.training                     # its train mode is restored
+    # hiding one 2 × 2 patch of the quadrant takes its mean from v to 0.75 v
+    for i, v in enumerate((1.0, 0.5)):
+        want = torch.sigmoid(torch.tensor(4 * v)) - torch.sigmoid(torch.tensor(3 * v))
+        np.testing.assert_allclose(maps[i, :2, :2], want.expand(2, 2), rtol=1e-5)
+    outside = torch.ones(4, 4, dtype=torch.bool)
+    outside[:2, :2] = False
+    assert (maps[:, outside] == 0).all()
+    assert torch.allclose(ex.occlusion_map(model, X, [0, 0], patch=2, fill="zero"), -maps)   # class 0 rises
+    assert torch.allclose(ex.occlusion_map(model, X, target=1, patch=2, fill="zero", batch_size=3), maps)
+    with pytest.raises(ValueError, match="`patch`"):
+        ex.occlusion_map(model, X, target=1, patch=3)
+    with pytest.raises(ValueError, match="`target`"):
+        ex.occlusion_map(model, X, target=2, patch=2)
+
+
+def test_deletion_test_the_right_map_beats_random_and_a_wrong_one_does_not():
+    X = torch.rand(4, 1, 8, 8, generator=torch.Generator().manual_seed(0)) + 0.5
+    model = OnePixel()
+    maps = ex.occlusion_map(model, X, target=1, patch=2, fill="zero")
+    assert maps[:, 0, 0].gt(0).all() and maps.flatten(1)[:, 1:].eq(0).all()
+    result = ex.deletion_test(model, X, 1, maps, fraction=0.05, random_repeats=5, fill="zero")
+    assert result["k"] == 1                                       # round(0.05 · 16) = 1
+    np.testing.assert_allclose(result["top"], maps[:, 0, 0], rtol=1e-6)
+    assert (result["top"] > result["random"]).all()
+    wrong = ex.deletion_test(model, X, 1, -maps, fraction=0.25, fill="zero")      # points away from the pixel
+    assert (wrong["top"] == 0).all() and (wrong["random"] > 0).any()
+    again = ex.deletion_test(model, X, 1, -maps, fraction=0.25, fill="zero")
+    assert torch.equal(again["random"], wrong["random"])                             # seeded
+    with pytest.raises(ValueError, match="`maps`"):
+        ex.deletion_test(model, X, 1, maps[:3])
+
+
+# ------------------------------------------------------------------------------------------------
+# Model randomisation and rank correlation
+
+
+def _net(seed=10):
+    torch.manual_seed(seed)
+    model = nn.Sequential(OrderedDict(
+        features=nn.Sequential(nn.Conv2d(1, 4, 3), nn.BatchNorm2d(4), nn.ReLU(), nn.AdaptiveAvgPool2d(1),
+                               nn.Flatten()),
+        head=nn.Linear(4, 3)))
+    model(torch.randn(8, 1, 6, 6))                      # training mode: moves BatchNorm's running statistics
+    with torch.no_grad():
+        model.features[1].weight.mul_(3)               # so resetting BatchNorm visibly changes it
+        model.features[1].bias.add_(0.5)
+    return model.eval()
+
+
+def test_randomised_changes_exactly_the_named_modules_and_leaves_the_model_untouched():
+    model = _net()
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    head_only = ex.randomised(model, ["head"], seed=0)
+    for k, v in model.state_dict().items():
+        assert torch.equal(v, before[k]), k                                   # original bit for bit
+    for k, v in head_only.state_dict().items():
+        assert torch.equal(v, before[k]) != k.startswith("head."), k        # only the head changed
+    both = ex.randomised(model, ["features", "head"], seed=0)
+    changed = {k for k, v in both.state_dict().items() if not torch.equal(v, before[k])}
+    assert changed == set(before)                                             # weights, biases, BatchNorm stats
+    assert torch.equal(both.features[1].running_mean, torch.zeros(4))          # running statistics reset
+    assert all(torch.equal(a, b) for a, b in zip(ex.randomised(model, "head", seed=0).parameters(),
+                                                 head_only.parameters()))          # reproducible
+    assert not torch.equal(ex.randomised(model, "head", seed=1).head.weight, head_only.head.weight)
+    with pytest.raises(ValueError, match="`modules`"):
+        ex.randomised(model, ["classifier"])
+    with pytest.raises(ValueError, match="`seed` 3"):                      # the seed that built the conv layer
+        ex.randomised(_net(seed=3), ["features.0"], seed=3)
+
+
+def test_randomised_refuses_a_module_it_cannot_reset():
+    class Scale(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.s = nn.Parameter(torch.ones(1))
+
+        def forward(self, x):
+            return x * self.s
+
+    with pytest.raises(ValueError, match="reset_parameters"):
+        ex.randomised(nn.Sequential(nn.Linear(2, 2), Scale()), ["1"])
+
+
+def test_rank_correlation():
+    from scipy import stats
+
+    a = torch.randn(4, 4, generator=torch.Generator().manual_seed(0))
+    assert ex.rank_correlation(a, a.exp() * 10) == pytest.approx(1.0)          # any increasing transform
+    assert ex.rank_correlation(a, -a) == pytest.approx(-1.0)
+    assert math.isnan(ex.rank_correlation(a, torch.ones(4, 4)))
+    rng = np.random.default_rng(0)
+    x, y = rng.integers(0, 4, 30), rng.integers(0, 4, 30)                       # with ties
+    assert ex.rank_correlation(x, y) == pytest.approx(stats.spearmanr(x, y).statistic)
+    with pytest.raises(ValueError, match="`a` and `b`"):
+        ex.rank_correlation(a, a[:2])
