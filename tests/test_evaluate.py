@@ -326,3 +326,24 @@ def test_rank_correlation():
     assert ex.rank_correlation(x, y) == pytest.approx(stats.spearmanr(x, y).statistic)
     with pytest.raises(ValueError, match="`a` and `b`"):
         ex.rank_correlation(a, a[:2])
+
+
+# ------------------------------------------------------------------------------------------------
+# Plots
+
+
+def test_plots_return_figures():
+    import matplotlib.pyplot as plt
+
+    cm = ev.confusion_matrix([0, 1, 2, 2], [0, 2, 2, 1])
+    fig = plots.plot_confusion(cm, ["a", "b", "c"], title="cm")
+    assert len(fig.axes) == 1 and len(fig.axes[0].texts) == 9 and fig.axes[0].get_title() == "cm"
+    probs = np.array([[0.9, 0.1], [0.6, 0.4], [0.7, 0.3]])
+    curves = {"before": ev.reliability(probs, [0, 1, 0], bins=5), "after": ev.reliability(probs, [0, 0, 0], bins=5)}
+    fig = plots.plot_reliability(curves)
+    assert len(fig.axes) == 1 and len(fig.axes[0].lines) == 3                 # diagonal + one per label
+    fig = plots.show_heatmaps(torch.rand(3, 3, 8, 8), torch.randn(3, 4, 4), titles=list("xyz"), ncols=2)
+    assert len(fig.axes) == 4 and len(fig.axes[0].images) == 2                # 2 × 2 grid, image + map
+    fig = plots.show_heatmaps(np.random.rand(2, 1, 8, 8), np.zeros((2, 2, 2)))
+    assert len(fig.axes) == 2
+    plt.close("all")
