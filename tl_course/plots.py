@@ -1,4 +1,5 @@
-"""Plots: learning curves, comparisons with error bars, image grids. Every helper returns its figure."""
+"""Plots: learning curves, comparisons with error bars, image grids, confusion matrices, reliability diagrams and
+attribution heatmaps. Every helper returns its figure."""
 
 from __future__ import annotations
 
@@ -101,6 +102,81 @@ def show_images(images, labels=None, ncols: int = 10, cmap: str = "gray", title:
                 ax.set_title(str(labels[i]), fontsize=8)
     if title:
         fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_confusion(cm, classes, ax=None, title: str | None = None):
+    """Heatmap of a confusion matrix (C, C) (rows = true, columns = predicted) with the count in every cell."""
+    cm = np.asarray(cm.detach().cpu() if hasattr(cm, "detach") else cm)
+    size = 0.55 * len(classes) + 2
+    fig, ax = _figure(ax, figsize=(size + 0.5, size))
+    ax.imshow(cm, cmap="Blues")
+    for (i, j), count in np.ndenumerate(cm):
+        ax.text(j, i, f"{count:g}", ha="center", va="center", fontsize=8,
+                color="white" if count > cm.max() / 2 else "black")
+    ticks = np.arange(len(classes))
+    ax.set_xticks(ticks, [str(c) for c in classes], rotation=45, ha="right", fontsize=8)
+    ax.set_yticks(ticks, [str(c) for c in classes], fontsize=8)
+    ax.set_xlabel("predicted")
+    ax.set_ylabel("true")
+    ax.set_title(title or "confusion matrix")
+    return fig
+
+
+def plot_reliability(curves: dict, ax=None, title: str | None = None):
+    """Accuracy against mean confidence per bin for `{label: evaluate.reliability(...)}`, with the diagonal.
+
+    Points on the diagonal are calibrated; below it, over-confident. Empty bins are left out. One dict
+    from `reliability` may also be given alone.
+    """
+    if "accuracy" in curves:
+        curves = {"model": curves}
+    fig, ax = _figure(ax, figsize=(4.5, 4.5))
+    ax.plot([0, 1], [0, 1], ":", color="gray", label="calibrated")
+    for i, (label, r) in enumerate(curves.items()):
+        conf, acc = np.asarray(r["confidence"], dtype=float), np.asarray(r["accuracy"], dtype=float)
+        full = np.isfinite(conf) & np.isfinite(acc)
+        ax.plot(conf[full], acc[full], "o-", color=f"C{i}", label=label)
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_xlabel("confidence")
+    ax.set_ylabel("accuracy")
+    ax.set_title(title or "reliability")
+    ax.legend(fontsize=8)
+    ax.grid(alpha=0.3)
+    return fig
+
+
+def show_heatmaps(images, maps, titles=None, ncols: int = 8, alpha: float = 0.5, cmap: str = "RdBu_r",
+                  scale: float = 1.5):
+    """Show images (N, C, H, W) in [0, 1] (C = 1 or 3) each with its map (N, h, w) stretched over it (bilinear).
+
+    One colour scale for all maps, symmetric around 0 (red = positive, e.g. the probability fell when the
+    patch was hidden), so maps can be compared across images. Images are clipped to [0, 1] for display.
+    """
+    import matplotlib.pyplot as plt
+
+    images = np.asarray(images.detach().cpu() if hasattr(images, "detach") else images, dtype=float)
+    maps = np.asarray(maps.detach().cpu() if hasattr(maps, "detach") else maps, dtype=float)
+    if images.ndim != 4 or maps.ndim != 3 or len(images) != len(maps):
+        raise ValueError(f"`images` (N, C, H, W) and `maps` (N, h, w) must describe the same N images; got shapes "
+                         f"{images.shape} and {maps.shape}.")
+    n, (H, W) = len(images), images.shape[2:]
+    images = np.clip(images.transpose(0, 2, 3, 1), 0, 1)
+    limit = float(np.abs(maps).max()) or 1.0
+    ncols = min(ncols, n)
+    nrows = math.ceil(n / ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(ncols * scale, nrows * scale * 1.1), squeeze=False)
+    for i, ax in enumerate(axes.flat):
+        ax.axis("off")
+        if i < n:
+            img = images[i, ..., 0] if images.shape[-1] == 1 else images[i]
+            ax.imshow(img, cmap="gray" if img.ndim == 2 else None, vmin=0, vmax=1)
+            ax.imshow(maps[i], cmap=cmap, vmin=-limit, vmax=limit, alpha=alpha, interpolation="bilinear",
+                      extent=(-0.5, W - 0.5, H - 0.5, -0.5))
+            if titles is not None:
+                ax.set_title(str(titles[i]), fontsize=8)
     fig.tight_layout()
     return fig
 
