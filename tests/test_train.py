@@ -107,6 +107,26 @@ def test_linear_probe_picks_c_on_validation_and_scores_raw_features():
     assert train.linear_probe(F[:100], y[:100], Cs=(0.1, 1.0, 10.0))[-1].C == 1.0
 
 
+def test_linear_probe_class_weight_balanced_finds_more_of_a_rare_class():
+    rng = np.random.default_rng(1)
+    y = (rng.random(600) < 0.05).astype(int)                      # 5 % positives, overlapping classes
+    F = rng.normal(size=(600, 4)) + 1.2 * y[:, None]
+    plain = train.linear_probe(F[:300], y[:300], Cs=(1.0,))
+    weighted = train.linear_probe(F[:300], y[:300], Cs=(1.0,), class_weight="balanced")
+    assert weighted[-1].class_weight == "balanced" and plain[-1].class_weight is None
+    found = {name: (probe.predict(F[300:])[y[300:] == 1] == 1).mean() for name, probe in
+             (("plain", plain), ("weighted", weighted))}
+    assert found["weighted"] >= found["plain"] + 0.3, found
+
+
+def test_logits_are_the_raw_scores_before_the_softmax():
+    model = nn.Linear(3, 4)
+    X = torch.randn(10, 3)
+    z = train.logits(model, X, batch_size=4)
+    assert torch.allclose(z, model(X).detach(), atol=1e-6)
+    assert torch.allclose(z.softmax(1), predict(model, X, probs=True), atol=1e-6)
+
+
 def test_extract_layer_features_pools_each_layer_and_removes_its_hooks():
     model = models.SmallCNN(3, width=4)
     X = torch.rand(10, 1, 8, 8)

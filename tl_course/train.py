@@ -269,12 +269,14 @@ def _pair_of(data, name: str):
     raise TypeError(f"`{name}` must be an ImageData (with .X and .y) or an (X, y) pair; got {type(data).__name__}.")
 
 
-def linear_probe(F_train, y_train, F_val=None, y_val=None, Cs=(0.1, 1.0, 10.0)):
+def linear_probe(F_train, y_train, F_val=None, y_val=None, Cs=(0.1, 1.0, 10.0), class_weight=None):
     """Fit a logistic-regression head on (cached) features, its regularisation `C` chosen on validation.
 
     Taught in lesson 03. Each feature vector is scaled to unit length first, so one grid of `C` suits every
     backbone. Returns a fitted scikit-learn pipeline (use `.predict`/`.score` on raw features);
     `probe[-1].C` is the value chosen. Without validation data the middle value of `Cs` is used.
+    `class_weight="balanced"` weighs each class's errors by the inverse of its frequency: a rare class is not
+    ignored (lesson 09).
     """
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
@@ -290,7 +292,8 @@ def linear_probe(F_train, y_train, F_val=None, y_val=None, Cs=(0.1, 1.0, 10.0)):
         y_val = checks.as_labels(y_val, "y_val", len(F_val), "F_val")
 
     def fit_one(C):
-        return make_pipeline(Normalizer(), LogisticRegression(C=C, max_iter=5000)).fit(F_train, y_train)
+        return make_pipeline(Normalizer(), LogisticRegression(C=C, class_weight=class_weight, max_iter=5000)).fit(
+            F_train, y_train)
 
     return _fit_choosing_C(fit_one, Cs, None if F_val is None else (F_val, y_val))
 
@@ -323,6 +326,12 @@ def predict(model: nn.Module, data, *, batch_size: int = 256, device=None, probs
     """Return predicted classes (N,) — or class probabilities (N, C) with `probs=True` — on the CPU."""
     outputs = _forward_all(model, data, batch_size, device)
     return outputs.softmax(1) if probs else outputs.argmax(1)
+
+
+@torch.no_grad()
+def logits(model: nn.Module, data, *, batch_size: int = 256, device=None) -> torch.Tensor:
+    """Return the model's raw class scores (N, C) on the CPU, before the softmax: what temperature scaling rescales."""
+    return _forward_all(model, data, batch_size, device)
 
 
 @torch.no_grad()
