@@ -127,7 +127,7 @@ def test_quantize_dynamic_replaces_linear_layers_on_a_copy_and_stays_close():
     with warnings.catch_warnings():
         warnings.simplefilter("error")            # the deprecation notices are silenced, nothing else is raised
         quantised = quantize_dynamic(model)
-    assert all(type(m) is nn.Linear for m in (model[1], model[3]))
+    assert all(type(m) is nn.Linear for m in (model[1], model[3])) and model.training
     assert all(torch.equal(before[k], v) for k, v in model.state_dict().items())
     dynamic_linear = torch.ao.nn.quantized.dynamic.Linear
     assert all(isinstance(m, dynamic_linear) for m in (quantised[1], quantised[3]))

@@ -64,11 +64,11 @@ def _quiet_export(example: torch.Tensor):
         yield
 
 
-def _prepare(path, example) -> tuple[Path, torch.Tensor]:
-    """The output path (its folders created) and the example batch as a float tensor."""
+def _prepare(path, model, example) -> tuple[Path, torch.Tensor]:
+    """The output path (its folders created) and the example batch as a float tensor on the model's device."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    return path, checks.as_inputs(example, "example")
+    return path, checks.as_inputs(example, "example").to(_device_of(model))
 
 
 def to_torchscript(model: nn.Module, example: torch.Tensor, path) -> torch.jit.ScriptModule:
@@ -79,7 +79,7 @@ def to_torchscript(model: nn.Module, example: torch.Tensor, path) -> torch.jit.S
     `models.load_efficientnet_lite0` traced on RGB batches expects 3 channels. TorchScript is deprecated in favour
     of `torch.export` from torch 2.10 on; its deprecation notices are silenced here (see `_quiet_export`).
     """
-    path, example = _prepare(path, example)
+    path, example = _prepare(path, model, example)
     with _eval_mode(model), torch.no_grad(), _quiet_export(example):
         traced = torch.jit.trace(model, example)
         torch.jit.save(traced, str(path))
@@ -122,14 +122,14 @@ class OnnxPredictor:
 
 
 def to_onnx(model: nn.Module, example: torch.Tensor, path) -> OnnxPredictor:
-    """Export `model` (in eval mode, traced on `example` (N, C, H, W)) to an ONNX file at `path`; return it loaded in ONNX Runtime.
+    """Export `model` (eval mode, traced on `example` (N, C, H, W)) to ONNX at `path`; return it loaded in ONNX Runtime.
 
     The batch axis is dynamic; everything else is fixed by `example` (as for `to_torchscript`). Uses torch's
     TorchScript-based exporter (`dynamo=False`): it needs only `onnx`, not `onnxscript`. The file is checked with
     `onnx.checker` before it is loaded. Needs the `onnx` extra: pip install -e ".[onnx]".
     """
     onnx, _ = _onnx_modules()
-    path, example = _prepare(path, example)
+    path, example = _prepare(path, model, example)
     with _eval_mode(model), torch.no_grad(), _quiet_export(example):
         torch.onnx.export(model, (example,), str(path), dynamo=False, input_names=["images"],
                           output_names=["logits"], dynamic_axes={"images": {0: "batch"}, "logits": {0: "batch"}})
@@ -138,7 +138,7 @@ def to_onnx(model: nn.Module, example: torch.Tensor, path) -> OnnxPredictor:
 
 
 def quantize_dynamic(model: nn.Module) -> nn.Module:
-    """A copy of `model` on the CPU, in eval mode, with every `nn.Linear` in int8 (dynamic quantisation); `model` is untouched.
+    """A CPU copy of `model` in eval mode with every `nn.Linear` in int8 (dynamic quantisation); `model` is untouched.
 
     Weights are stored as 8-bit integers and activations quantised on the fly (Jacob et al., 2018), so a Linear
     layer shrinks about 4×. Only Linear layers change: in a CNN the convolutions, most of the weights, stay
@@ -188,7 +188,7 @@ def _logits(model, X: torch.Tensor, batch_size: int = 256) -> torch.Tensor:
 
 
 def max_abs_difference(a, b, X) -> float:
-    """Largest |logits of `a` − logits of `b`| over the inputs `X` (N, ...); `a`, `b`: modules (in eval mode) or callables."""
+    """Largest |logits of `a` − logits of `b`| on inputs `X` (N, ...); `a`, `b`: modules (in eval mode) or callables."""
     X = checks.as_inputs(X, "X")
     out_a, out_b = _logits(a, X), _logits(b, X)
     if out_a.shape != out_b.shape:

@@ -81,7 +81,7 @@ class ShiftMonitor:
         return np.array([self._statistic(F[rows]) for rows in draw_batches(len(F), self.batch_size, n_batches, seed)])
 
     def calibrate(self, clean_features, n_batches: int = 100, seed: int = 0) -> ShiftMonitor:
-        """Set `threshold_` to the `quantile` of the statistic over `n_batches` batches drawn from clean features (N, D).
+        """Set `threshold_`: the `quantile` of the statistic over `n_batches` batches drawn from clean features (N, D).
 
         Calibrate on a clean sample of the deployment stream, not on the training set: clean deployment data
         differs a little from training data (other cameras, other days), and a threshold set on training batches
