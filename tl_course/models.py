@@ -78,11 +78,16 @@ def count_parameters(model: nn.Module, trainable_only: bool = True) -> int:
     return sum(p.numel() for p in model.parameters() if p.requires_grad or not trainable_only)
 
 
-def latency_ms(model: nn.Module, X: torch.Tensor, device="cpu", repeats: int = 5) -> float:
-    """Median time of a forward pass over the batch `X` on `device`, in milliseconds per image."""
+def latency_ms(model, X: torch.Tensor, device="cpu", repeats: int = 5) -> float:
+    """Median time of a forward pass over the batch `X` on `device`, in milliseconds per image.
+
+    `model` is a module (moved to `device`, put in eval mode) or any callable on a batch, such as an exported
+    model's predictor (it runs where it runs; only `X` is moved).
+    """
     import time
 
-    model = model.to(device).eval()
+    if isinstance(model, nn.Module):
+        model = model.to(device).eval()
     X = X.to(device)
     # GPU kernels run asynchronously: wait for them, or the clock stops before the work is done
     sync = torch.cuda.synchronize if torch.device(device).type == "cuda" else (lambda: None)
