@@ -770,6 +770,171 @@ CASES_08 = {
 }
 
 
+# ---- exercise 09: the workflow
+def prf_ok(y_true, y_pred):
+    t, p = np.asarray(y_true), np.asarray(y_pred)
+    tp, fp, fn = np.sum((p == 1) & (t == 1)), np.sum((p == 1) & (t == 0)), np.sum((p == 0) & (t == 1))
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    return precision, recall, (2 * precision * recall / (precision + recall) if precision + recall else 0.0)
+
+
+def ece_ok(probs, y, bins=15):
+    probs, y = np.asarray(probs, dtype=float), np.asarray(y)
+    conf, correct = probs.max(1), (probs.argmax(1) == y).astype(float)
+    b = np.clip(np.ceil(conf * bins).astype(int) - 1, 0, bins - 1)
+    return float(sum((b == k).mean() * abs(correct[b == k].mean() - conf[b == k].mean()) for k in range(bins)
+                     if (b == k).any()))
+
+
+def ece_unweighted(probs, y, bins=15):  # the plain mean over non-empty bins
+    probs, y = np.asarray(probs, dtype=float), np.asarray(y)
+    conf, correct = probs.max(1), (probs.argmax(1) == y).astype(float)
+    b = np.clip(np.ceil(conf * bins).astype(int) - 1, 0, bins - 1)
+    return float(np.mean([abs(correct[b == k].mean() - conf[b == k].mean()) for k in range(bins) if (b == k).any()]))
+
+
+def ece_true_class(probs, y, bins=15):  # "confidence" = the probability of the true class
+    probs, y = np.asarray(probs, dtype=float), np.asarray(y)
+    conf, correct = probs[np.arange(len(y)), y], (probs.argmax(1) == y).astype(float)
+    b = np.clip(np.ceil(conf * bins).astype(int) - 1, 0, bins - 1)
+    return float(sum((b == k).mean() * abs(correct[b == k].mean() - conf[b == k].mean()) for k in range(bins)
+                     if (b == k).any()))
+
+
+def ece_drops_certain(probs, y, bins=15):  # floor binning: a confidence of 1.0 falls outside every bin
+    probs, y = np.asarray(probs, dtype=float), np.asarray(y)
+    conf, correct = probs.max(1), (probs.argmax(1) == y).astype(float)
+    b = np.floor(conf * bins).astype(int)
+    return float(sum((b == k).sum() / len(y) * abs(correct[b == k].mean() - conf[b == k].mean()) for k in range(bins)
+                     if (b == k).any()))
+
+
+def calibrate_ok(val_logits, y_val, test_logits, y_test):
+    from tl_course import evaluate
+    T = evaluate.fit_temperature(val_logits, y_val)
+    return (T, ece_ok(torch.as_tensor(test_logits).softmax(1), y_test),
+            ece_ok(evaluate.apply_temperature(test_logits, T), y_test))
+
+
+def calibrate_on_test(val_logits, y_val, test_logits, y_test):
+    from tl_course import evaluate
+    T = evaluate.fit_temperature(test_logits, y_test)
+    return (T, ece_ok(test_logits.softmax(1), y_test), ece_ok(evaluate.apply_temperature(test_logits, T), y_test))
+
+
+def calibrate_multiplies(val_logits, y_val, test_logits, y_test):
+    from tl_course import evaluate
+    T = evaluate.fit_temperature(val_logits, y_val)
+    return T, ece_ok(test_logits.softmax(1), y_test), ece_ok((test_logits * T).softmax(1), y_test)
+
+
+def calibrate_coarse(val_logits, y_val, test_logits, y_test):  # T from a grid of 5 values
+    from tl_course import evaluate
+    T = min((0.25, 0.5, 1.0, 2.0, 4.0), key=lambda t: float(_F.cross_entropy(val_logits / t, y_val)))
+    return T, ece_ok(test_logits.softmax(1), y_test), ece_ok(evaluate.apply_temperature(test_logits, T), y_test)
+
+
+def export_ok(model, X, path):
+    from pathlib import Path
+    model.eval()
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    with torch.no_grad():
+        torch.jit.save(torch.jit.trace(model, X), str(path))
+        loaded = torch.jit.load(str(path))
+        return loaded, (loaded(X) - model(X)).abs().max().item()
+
+
+def export_with_package(model, X, path):
+    from tl_course import export
+    loaded = export.to_torchscript(model, X, path)
+    return loaded, export.max_abs_difference(model, loaded, X)
+
+
+def export_train_mode(model, X, path):  # traced as it came: in train mode
+    from pathlib import Path
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    with torch.no_grad():
+        torch.jit.save(torch.jit.trace(model, X, check_trace=False), str(path))
+        loaded = torch.jit.load(str(path))
+        return loaded, (loaded(X) - model(X)).abs().max().item()
+
+
+def export_pickle(model, X, path):  # torch.save of the whole module, not TorchScript
+    from pathlib import Path
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    torch.save(model, str(path))
+    return model.eval(), 0.0
+
+
+def export_returns_trace(model, X, path):  # saves, but returns the in-memory trace, never reading the file
+    from pathlib import Path
+    model.eval()
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    traced = torch.jit.trace(model, X)
+    torch.jit.save(traced, str(path))
+    return traced, 0.0
+
+
+def stat_ok(B, R):
+    unit = lambda F: np.asarray(F, float) / np.maximum(np.linalg.norm(np.asarray(F, float), axis=1, keepdims=True), 1e-8)  # noqa: E731
+    return float(((unit(B).mean(0) - unit(R).mean(0)) ** 2).sum())
+
+
+def stat_no_guard(B, R):  # a zero row becomes NaN
+    unit = lambda F: np.asarray(F, float) / np.linalg.norm(np.asarray(F, float), axis=1, keepdims=True)  # noqa: E731
+    return float(((unit(B).mean(0) - unit(R).mean(0)) ** 2).sum())
+
+
+def threshold_ok(batches, R, rate=0.05):
+    return float(np.quantile([stat_ok(b, R) for b in batches], 1 - rate))
+
+
+CASES_09 = {
+    "09.q1": [({"precision_recall_f1": prf_ok}, PASS, ""),
+              ({"precision_recall_f1": lambda t, p: prf_ok(t, p)[::-1][1:] + (prf_ok(t, p)[2],)}, FAIL, "test case"),
+              ({"precision_recall_f1": lambda t, p: (prf_ok(t, p)[1], prf_ok(t, p)[0], prf_ok(t, p)[2])}, FAIL, "test case 1"),
+              ({"precision_recall_f1": lambda t, p: (*prf_ok(t, p)[:2], (prf_ok(t, p)[0] + prf_ok(t, p)[1]) / 2)}, FAIL,
+               "test case 1"),
+              ({"precision_recall_f1": lambda t, p: prf_ok(1 - np.asarray(t), 1 - np.asarray(p))}, FAIL, "test case 1"),
+              ({"precision_recall_f1": lambda t, p: ____}, NOT_ATTEMPTED, "")],
+    "09.q2": [({"expected_calibration_error": ece_ok}, PASS, ""),
+              ({"expected_calibration_error": ece_unweighted}, FAIL, "test case 1"),
+              ({"expected_calibration_error": ece_true_class}, FAIL, "test case"),
+              ({"expected_calibration_error": ece_drops_certain}, FAIL, "test case 4"),
+              ({"expected_calibration_error": lambda P, y, bins=15: ece_ok(P, y, 15)}, FAIL, "test case 3"),
+              ({"expected_calibration_error": lambda P, y, bins=15: ____}, NOT_ATTEMPTED, "")],
+    "09.q3": [({"calibrate": calibrate_ok}, PASS, ""),
+              ({"calibrate": calibrate_on_test}, FAIL, "*test* logits"),
+              ({"calibrate": calibrate_multiplies}, FAIL, "multiplied"),
+              ({"calibrate": calibrate_coarse}, FAIL, "test case"),
+              ({"calibrate": lambda *a: calibrate_ok(*a)[0]}, FAIL, "three numbers"),
+              ({"calibrate": lambda *a: ____}, NOT_ATTEMPTED, "")],
+    "09.q4": [({"export_round_trip": export_ok}, PASS, ""),
+              ({"export_round_trip": export_with_package}, PASS, ""),
+              ({"export_round_trip": export_train_mode}, FAIL, "train mode"),
+              ({"export_round_trip": export_pickle}, FAIL, "torch.jit"),
+              ({"export_round_trip": export_returns_trace}, FAIL, "loaded back"),
+              ({"export_round_trip": lambda m, X, p: ____}, NOT_ATTEMPTED, "")],
+    "09.q5": [({"shift_statistic": stat_ok}, PASS, ""),
+              ({"shift_statistic": stat_no_guard}, FAIL, "test case 4"),
+              ({"shift_statistic": lambda B, R: float(((np.mean(B, 0) - np.mean(R, 0)) ** 2).sum())}, FAIL, "test case 1"),
+              ({"shift_statistic": lambda B, R: stat_ok(B, R) ** 0.5}, FAIL, "test case 1"),
+              ({"shift_statistic": lambda B, R: ____}, NOT_ATTEMPTED, "")],
+    "09.q6": [({"alarm_threshold": threshold_ok}, PASS, ""),
+              ({"alarm_threshold": lambda b, R, rate=0.05: float(np.quantile([stat_ok(x, R) for x in b], rate))}, FAIL,
+               "not the false_alarm_rate one"),
+              ({"alarm_threshold": lambda b, R, rate=0.05: max(stat_ok(x, R) for x in b)}, FAIL, "test case 1"),
+              ({"alarm_threshold": lambda b, R, rate=0.05: threshold_ok(b, R, 0.05)}, FAIL, "test case 2"),
+              ({"alarm_threshold": lambda b, R, rate=0.05: float(np.percentile([stat_ok(x, R) for x in b], 0.95))}, FAIL,
+               "test case 1"),
+              ({"alarm_threshold": lambda b, R, rate=0.05: ____}, NOT_ATTEMPTED, "")],
+    "09.q7": [({"why_alarms": "b"}, PASS, ""), ({"why_alarms": "a"}, FAIL, "recalibrate"),
+              ({"why_alarms": "c"}, FAIL, "not the best"), ({"why_alarms": "d"}, FAIL, "not the best"),
+              ({"why_alarms": "training"}, FAIL, "one of")],
+}
+
+
 CASES = {
     "00.q1": [({"num_images": 1797}, PASS, ""),
               ({"num_images": ____}, NOT_ATTEMPTED, "blank"),
@@ -953,6 +1118,7 @@ CASES = {
 }
 CASES.update(CASES_07)
 CASES.update(CASES_08)
+CASES.update(CASES_09)
 
 
 # Cases that train or adapt networks are built when a test first needs them, not at import: (builder, how many).
