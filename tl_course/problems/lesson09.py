@@ -1,6 +1,7 @@
 """Exercise 09 — the workflow: precision/recall, ECE, temperature on validation, an export round trip, a monitor."""
 
 import tempfile
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +19,8 @@ from ._checks import CustomCheck, Function, as_number, kind_of
 def _prf(y_true, y_pred):
     from ..evaluate import precision_recall_f1
 
+    if not (np.any(np.asarray(y_true) == 1) or np.any(np.asarray(y_pred) == 1)):
+        return 0.0, 0.0, 0.0          # the question's rule; the package refuses a positive label found nowhere
     return precision_recall_f1(y_true, y_pred, positive=1)
 
 
@@ -30,7 +33,8 @@ def _prf_cases():
             (np.array([1, 1, 0, 0, 0]), np.array([0, 0, 0, 0, 0])),         # nothing predicted positive: P = 0
             (np.array([0, 0, 0, 0]), np.array([1, 0, 1, 0])),               # no positives at all: R = 0
             (torch.tensor([1, 0, 0, 0, 0, 0, 1]), torch.tensor([1, 1, 1, 0, 0, 0, 1])),   # tensors; P ≠ R
-            (np.array([1, 1, 1, 0]), np.array([1, 1, 1, 0]))]               # perfect
+            (np.array([1, 1, 1, 0]), np.array([1, 1, 1, 0])),               # perfect
+            (np.zeros(6, dtype=int), np.zeros(6, dtype=int))]               # no positive anywhere: 0/0 → 0
 
 
 def _ece(probs, y, bins=15):
@@ -52,7 +56,10 @@ def _ece_cases():
     soft = _softmax(rng.normal(size=(400, 3)) * 0.5)                # under-confident
     y_soft = np.where(rng.random(400) < 0.8, soft.argmax(1), rng.integers(0, 3, 400))
     certain = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.2, 0.7, 0.1], [0.6, 0.3, 0.1]])  # confidence exactly 1
+    edges = np.array([[0.5, 0.3, 0.2], [0.6, 0.3, 0.1], [0.7, 0.2, 0.1], [0.8, 0.1, 0.1], [0.9, 0.05, 0.05],
+                      [1.0, 0.0, 0.0]])                              # 0.6 and 0.8 sit on edges of 5 bins; 1.0 too
     return [(sharp, y_sharp, 15), (soft, y_soft, 15), (soft, y_soft, 5), (certain, np.array([0, 2, 1, 1]), 10),
+            (edges, np.array([0, 0, 0, 1, 0, 0]), 5),
             (sharp[:50].tolist(), y_sharp[:50].tolist(), 15), (torch.tensor(soft[:80]), torch.tensor(y_soft[:80]), 8)]
 
 
@@ -92,7 +99,11 @@ def _check_calibrate(calibrate):
     for i, (seed, t_val, t_test) in enumerate(((0, 0.5, 2.0), (1, 3.0, 0.7), (2, 1.5, 1.5)), start=1):
         case = _calibration_case(seed, t_val, t_test)
         T_ref, before, after = _reference_calibration(*case)
-        got = require_returned(call_learner(calibrate, *(c.clone() for c in case)), "calibrate")
+        given = [c.clone() for c in case]
+        got = require_returned(call_learner(calibrate, *given), "calibrate")
+        if any(not torch.equal(a, b) for a, b in zip(given, case)):
+            raise CheckFailed(f"On test case {i}, `calibrate` changed the logits or labels it was given in place: work "
+                              "on new tensors (`logits / T`, not `logits /= T`), so the caller's data stay as they were.")
         if not isinstance(got, (tuple, list)) or len(got) != 3:
             raise CheckFailed(f"On test case {i}, `calibrate` returned {kind_of(got)}; return three numbers: "
                               "(T, ece_before, ece_after).")
@@ -134,14 +145,30 @@ def _check_calibrate(calibrate):
 # q4 export round trip
 
 
+class _EagerOffset(nn.Module):
+    """Adds `offset` to the logits when run eagerly, nothing when traced: a known gap between model and export.
+
+    Like a data-dependent Python branch, it is what a trace cannot record; here it makes the true difference a
+    known, non-zero number, so a `difference` that was not computed from the two models' outputs cannot pass.
+    """
+
+    def __init__(self, offset: torch.Tensor):
+        super().__init__()
+        self.register_buffer("offset", offset)
+
+    def forward(self, x):
+        return x if torch.jit.is_tracing() else x + self.offset
+
+
 def _exportable(seed: int) -> nn.Module:
-    """A small conv net with BatchNorm and dropout, left in train mode with non-trivial BN statistics."""
+    """A small conv net with BatchNorm, dropout and an eager-only offset, left in train mode with moved BN statistics."""
     from ..models import SmallCNN
     from ..runtime import seeded
 
     with seeded(seed):
         model = SmallCNN(num_classes=4, width=8)
-        model.head = nn.Sequential(nn.Dropout(0.5), model.head)
+        offset = torch.tensor([0.08, -0.02, 0.04, -0.01]) * (1 if seed == 0 else -2)   # largest gap: + then −
+        model.head = nn.Sequential(nn.Dropout(0.5), model.head, _EagerOffset(offset))
         model.train()
         with torch.no_grad():
             for _ in range(3):
@@ -158,7 +185,9 @@ def _check_export(export_round_trip):
         X, other = torch.rand(3, 1, 8, 8, generator=torch.Generator().manual_seed(seed)), torch.rand(5, 1, 8, 8)
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "sub" / "model.pt"
-            got = require_returned(call_learner(export_round_trip, model, X.clone(), path), "export_round_trip")
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")                       # the trace warns about the eager-only offset
+                got = require_returned(call_learner(export_round_trip, model, X.clone(), path), "export_round_trip")
             if not isinstance(got, (tuple, list)) or len(got) != 2:
                 raise CheckFailed(f"On test case {i}, `export_round_trip` returned {kind_of(got)}; return two things: "
                                   "(the model loaded back from `path`, the largest absolute difference).")
@@ -179,15 +208,19 @@ def _check_export(export_round_trip):
                 raise CheckFailed(f"On test case {i}, the first value returned is {kind_of(loaded)}; return the module "
                                   "loaded back from the file (`torch.jit.load(path)`), so the check tests the file.")
             model.eval()
+            offset = model.head[-1].offset
             with torch.no_grad():
-                want = model(other)
+                want = model(other) - offset                             # what the trace records
+                if torch.allclose(from_file(other), want + offset, atol=1e-5):
+                    raise CheckFailed(f"On test case {i}, the saved model is not a trace: use `torch.jit.trace(model, X)` "
+                                      "as asked (this model has a step a trace records differently).")
                 if not torch.allclose(from_file(other), want, atol=1e-5):
                     raise CheckFailed(f"On test case {i}, the saved model's outputs differ from the model's in eval "
                                       "mode: trace the model after `model.eval()` (in train mode, dropout and "
                                       "BatchNorm's batch statistics are recorded into the trace).")
                 if not torch.allclose(loaded(other), want, atol=1e-5):
                     raise CheckFailed(f"On test case {i}, the returned module does not compute the model's outputs.")
-                true_difference = float((loaded(X) - model(X)).abs().max())
+                true_difference = float((loaded(X) - model(X)).abs().max())     # = the largest |offset|
             value = as_number(difference, "difference")
             if not np.isclose(value, true_difference, atol=1e-6):
                 raise CheckFailed(f"On test case {i}, the difference returned is {value:.3g}, but the largest absolute "
@@ -223,7 +256,7 @@ def _threshold_cases():
     rng = np.random.default_rng(12)
     ref = np.abs(rng.normal(size=(100, 5)))
     batches = [np.abs(rng.normal(size=(16, 5))) * rng.uniform(0.9, 1.1, 5) for _ in range(200)]
-    return [(batches, ref, 0.05), (batches, ref, 0.2), (batches[:120], ref, 0.1)]
+    return [(batches, ref, 0.05), (batches, ref, 0.2), (batches[:120], ref, 0.1), (batches[:10], ref, 0.05)]
 
 
 def _check_threshold(alarm_threshold):
@@ -231,8 +264,11 @@ def _check_threshold(alarm_threshold):
         raise CheckFailed(f"`alarm_threshold` should be a function, but it is {kind_of(alarm_threshold)}.")
     for i, (batches, ref, rate) in enumerate(_threshold_cases(), start=1):
         stats = np.array([_statistic(b, ref) for b in batches])
-        got = require_returned(call_learner(alarm_threshold, [b.copy() for b in batches], ref.copy(), rate),
-                               "alarm_threshold")
+        given = [b.copy() for b in batches], ref.copy()
+        got = require_returned(call_learner(alarm_threshold, *given, rate), "alarm_threshold")
+        if any(not np.array_equal(a, b) for a, b in zip(given[0], batches)) or not np.array_equal(given[1], ref):
+            raise CheckFailed(f"On test case {i}, `alarm_threshold` changed the features it was given in place: work on "
+                              "new arrays, so the caller's batches stay as they were.")
         t = as_number(got, "alarm_threshold(...)")
         above = float((stats > t).mean())
         if abs(above - rate) > 1.0 / len(stats) + 1e-9:
