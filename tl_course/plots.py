@@ -77,29 +77,34 @@ def plot_curves(x, curves: dict, xlabel: str, ylabel: str = "accuracy", ax=None,
     return fig
 
 
+def _image_grid(n: int, ncols: int, scale: float):
+    """A figure with `n` image axes, `ncols` to a row, axes hidden: (figure, the n axes in reading order)."""
+    import matplotlib.pyplot as plt
+
+    ncols = min(ncols, n)
+    nrows = math.ceil(n / ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(ncols * scale, nrows * scale * 1.1), squeeze=False)
+    for ax in axes.flat:
+        ax.axis("off")
+    return fig, list(axes.flat)[:n]
+
+
 def show_images(images, labels=None, ncols: int = 10, cmap: str = "gray", title: str | None = None,
                 scale: float = 1.0):
     """Show a grid of images (N, H, W) or (N, C, H, W), tensors or arrays, with optional labels."""
-    import matplotlib.pyplot as plt
-
     images = np.asarray(images.detach().cpu() if hasattr(images, "detach") else images)
     if images.ndim == 4:
         images = images.transpose(0, 2, 3, 1)
         if images.shape[-1] == 1:
             images = images[..., 0]
-    n = len(images)
-    ncols = min(ncols, n)
-    nrows = math.ceil(n / ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(ncols * scale, nrows * scale * 1.1), squeeze=False)
-    for i, ax in enumerate(axes.flat):
-        ax.axis("off")
-        if i < n:
-            img = images[i]
-            if img.ndim == 3:  # colour: rescale each image into [0, 1] for display
-                img = (img - img.min()) / (np.ptp(img) + 1e-8)
-            ax.imshow(img, cmap=cmap if img.ndim == 2 else None)
-            if labels is not None:
-                ax.set_title(str(labels[i]), fontsize=8)
+    fig, axes = _image_grid(len(images), ncols, scale)
+    for i, ax in enumerate(axes):
+        img = images[i]
+        if img.ndim == 3:  # colour: rescale each image into [0, 1] for display
+            img = (img - img.min()) / (np.ptp(img) + 1e-8)
+        ax.imshow(img, cmap=cmap if img.ndim == 2 else None)
+        if labels is not None:
+            ax.set_title(str(labels[i]), fontsize=8)
     if title:
         fig.suptitle(title)
     fig.tight_layout()
@@ -155,8 +160,6 @@ def show_heatmaps(images, maps, titles=None, ncols: int = 8, alpha: float = 0.5,
     One colour scale for all maps, symmetric around 0 (red = positive, e.g. the probability fell when the
     patch was hidden), so maps can be compared across images. Images are clipped to [0, 1] for display.
     """
-    import matplotlib.pyplot as plt
-
     images = np.asarray(images.detach().cpu() if hasattr(images, "detach") else images, dtype=float)
     maps = np.asarray(maps.detach().cpu() if hasattr(maps, "detach") else maps, dtype=float)
     if images.ndim != 4 or maps.ndim != 3 or len(images) != len(maps):
@@ -165,18 +168,14 @@ def show_heatmaps(images, maps, titles=None, ncols: int = 8, alpha: float = 0.5,
     n, (H, W) = len(images), images.shape[2:]
     images = np.clip(images.transpose(0, 2, 3, 1), 0, 1)
     limit = float(np.abs(maps).max()) or 1.0
-    ncols = min(ncols, n)
-    nrows = math.ceil(n / ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(ncols * scale, nrows * scale * 1.1), squeeze=False)
-    for i, ax in enumerate(axes.flat):
-        ax.axis("off")
-        if i < n:
-            img = images[i, ..., 0] if images.shape[-1] == 1 else images[i]
-            ax.imshow(img, cmap="gray" if img.ndim == 2 else None, vmin=0, vmax=1)
-            ax.imshow(maps[i], cmap=cmap, vmin=-limit, vmax=limit, alpha=alpha, interpolation="bilinear",
-                      extent=(-0.5, W - 0.5, H - 0.5, -0.5))
-            if titles is not None:
-                ax.set_title(str(titles[i]), fontsize=8)
+    fig, axes = _image_grid(n, ncols, scale)
+    for i, ax in enumerate(axes):
+        img = images[i, ..., 0] if images.shape[-1] == 1 else images[i]
+        ax.imshow(img, cmap="gray" if img.ndim == 2 else None, vmin=0, vmax=1)
+        ax.imshow(maps[i], cmap=cmap, vmin=-limit, vmax=limit, alpha=alpha, interpolation="bilinear",
+                  extent=(-0.5, W - 0.5, H - 0.5, -0.5))
+        if titles is not None:
+            ax.set_title(str(titles[i]), fontsize=8)
     fig.tight_layout()
     return fig
 
