@@ -322,8 +322,9 @@ PROBLEMS = with_ids(__name__, {
     "q7": ChoiceProblem(
         "why_alarms", "b", ["a", "b", "c", "d"],
         why=("The training photos define the reference mean, so batches drawn from them sit unusually close to it; a "
-             "threshold set on them is too low for any other clean photos — in lesson 09 it fired on every clean "
-             "deployment batch. Recalibrate on clean batches of the deployment stream."),
+             "threshold set on them is too low for any other clean photos — in lesson 09 it fired on a quarter to "
+             "nearly all of the clean deployment batches. Set the threshold again on clean batches of the deployment "
+             "stream."),
         hints=("Lesson 09, section 6: what happened to the monitor whose threshold came from the training photos?",)),
     "q8": ThoughtProblem(
         answer=("When the validation set does not look like the data in use — another camera, another season, another "
