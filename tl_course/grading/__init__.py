@@ -21,7 +21,8 @@ The modules: `outcomes` (the blank, statuses, `CheckFailed`), `kinds` (the probl
 imported from here.
 """
 
-from .binding import BoundProblem, Exercise, _bound, all_lessons, exercise, problems_for, registry, report_json
+from .binding import (BoundProblem, Exercise, _bound, all_lessons, exercise, problems_for, quiz, registry,
+                      report_json)
 from .kinds import (ChoiceProblem, CustomProblem, FunctionProblem, Problem, ThoughtProblem, ValueProblem,
                     shipped_solutions, with_ids)
 from .outcomes import (ANSWER, ERROR, FAIL, NOT_ATTEMPTED, PASS, CheckFailed, LearnerError, NotAttempted, Result,

@@ -85,6 +85,20 @@ def problems_for(lesson: str) -> dict:
     return module.PROBLEMS
 
 
+def quiz(lesson: str, namespace: dict | None = None) -> Exercise:
+    """Bind a lesson's self-check questions (`QUIZ` in its problems module: `check.c1`, `check.c2`, ...) to the notebook.
+
+    The questions at the end of a lesson, checked in place; they are not part of the graded exercise.
+    """
+    module = importlib.import_module(f"tl_course.problems.lesson{lesson}") if lesson in all_lessons() else None
+    questions = getattr(module, "QUIZ", None)
+    if not questions:
+        with_quiz = ", ".join(n for n in all_lessons() if getattr(importlib.import_module(
+            f"tl_course.problems.lesson{n}"), "QUIZ", None)) or "none"
+        raise ValueError(f"Lesson {lesson!r} has no self-check questions; the lessons with them are {with_quiz}.")
+    return Exercise(f"{lesson} self-check", questions, sys._getframe(1).f_globals if namespace is None else namespace)
+
+
 def all_lessons() -> list[str]:
     """List the lessons that have graded exercises."""
     import pkgutil

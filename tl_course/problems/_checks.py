@@ -10,7 +10,7 @@ import numbers
 import numpy as np
 import torch
 
-from ..grading import (CheckFailed, CustomProblem, FunctionProblem, _holds_blank, call_learner,
+from ..grading import (ChoiceProblem, CheckFailed, CustomProblem, FunctionProblem, _holds_blank, call_learner,
                        require_returned)
 
 
@@ -254,3 +254,14 @@ class CustomCheck(CustomProblem):
 
     def check_values(self, **values):
         self._check(**values, **self._extra)
+
+
+# ----------------------------------------------------------------------------------------------
+# Self-check questions at the end of a lesson
+
+
+def self_check(var: str, correct: str, options, why: str, hints=()) -> ChoiceProblem:
+    """A multiple-choice question checked in place in a lesson (`QUIZ` of its problems module): its solution is the
+    right letter and `why`, shown on a miss as well."""
+    return ChoiceProblem(var, correct, options, why=why, hints=tuple(hints),
+                         solution=f'{var} = "{correct}"\n# {why}')

@@ -9,7 +9,7 @@ import torch
 from torch import nn
 
 from ..grading import CheckFailed, ChoiceProblem, ThoughtProblem, call_learner, require_returned, with_ids
-from ._checks import CustomCheck, Function, as_number, kind_of
+from ._checks import CustomCheck, Function, as_number, kind_of, self_check
 
 
 # ----------------------------------------------------------------------------------------------
@@ -332,4 +332,25 @@ PROBLEMS = with_ids(__name__, {
                 "even raise the ECE there. With a tiny validation set T is noisy as well. Refit T on a labelled sample "
                 "of the deployment data whenever the monitor says the inputs have moved."),
         hints=("Temperature scaling learns one number from the validation set: when is that number the wrong one?",)),
+})
+
+
+QUIZ = with_ids(__name__, {
+    "c1": self_check(
+        "rare_metric", "b", ["a", "b", "c"],
+        why=("Always answering 'negative' already scores 95 % at 5 % prevalence, so 96.6 % says almost nothing about "
+             "the positives: the plain classifier's recall was 0.33–0.46 — it missed most of them.")),
+    "c2": self_check(
+        "temperature_direction", "a", ["a", "b", "c"],
+        why=("Dividing the logits by T < 1 makes them larger, so the softmax sharpens: the model was right more often "
+             "than its probabilities said (under-confident). The predicted class never changes.")),
+    "c3": self_check(
+        "threshold_source", "c", ["a", "b", "c"],
+        why=("Clean batches of the deployment stream: set on the training photos, whose own mean is the reference, the "
+             "threshold is too low and the monitor cries wolf on clean photos (a quarter to nearly all batches in "
+             "lesson 09).")),
+    "c4": self_check(
+        "int8_effect", "b", ["a", "b", "c"],
+        why=("Dynamic quantisation converts nn.Linear layers only; in a conv net that is just the head, so the "
+             "convolutions — nearly all the weights — stay 32-bit floats (13.8 MB before and after).")),
 })
