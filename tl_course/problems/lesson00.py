@@ -4,7 +4,7 @@ import numpy as np
 import torch
 
 from ..grading import CheckFailed, CustomProblem, with_ids
-from ._checks import as_number, kind_of
+from ._checks import as_number, kind_of, self_check
 
 NUM_DIGITS = 1797  # images in scikit-learn's `load_digits()`
 
@@ -44,4 +44,24 @@ PROBLEMS = with_ids(__name__, {
         ("arr", "x"), _check_array,
         hints=("A tensor on a GPU must come back to the CPU before it can become a NumPy array.",
                "`x.cpu().numpy()`")),
+})
+
+
+QUIZ = with_ids(__name__, {
+    "c1": self_check(
+        "why_several_seeds", "b", ["a", "b", "c"],
+        why=("Seeding makes one run repeatable, not representative: a single run can be lucky, so lessons report the "
+             "mean and spread over cfg.seeds(n), and every asserted claim must hold whatever the base seed.")),
+    "c2": self_check(
+        "same_with_workers", "a", ["a", "b", "c"],
+        why=("Each run seeds itself from its own seed (runtime.seeded), uses one torch thread and returns its result, "
+             "so cfg.map gives exactly the plain loop's numbers (asserted) however many workers run side by side.")),
+    "c3": self_check(
+        "epochs_by_scale", "c", ["a", "b", "c"],
+        why=("A notebook never writes `if scale == ...` itself: cfg.pick(fast=5, full=30) returns the value for the "
+             "current scale (5 epochs at the fast scale).")),
+    "c4": self_check(
+        "gpu_to_numpy", "a", ["a", "b", "c"],
+        why=("A CUDA tensor cannot become a NumPy array directly: bring it back with .cpu() first, as the lesson does "
+             "with `y.cpu().item()`.")),
 })

@@ -3,7 +3,7 @@
 import numpy as np
 
 from ..grading import CheckFailed, ChoiceProblem, CustomProblem, ThoughtProblem, with_ids
-from ._checks import Function, as_number, kind_of
+from ._checks import Function, as_number, kind_of, self_check
 
 
 def _split_matches_digits(X_train, y_train, X_test, y_test) -> bool:
@@ -124,4 +124,26 @@ PROBLEMS = with_ids(__name__, {
                 "nothing useful for the target (e.g. a face classifier for digits), or if the target had thousands "
                 "of labels, where scratch catches up."),
         hints=("Think about what the source model's outputs tell the parity classifier.",)),
+})
+
+
+QUIZ = with_ids(__name__, {
+    "c1": self_check(
+        "cluster_floor", "b", ["a", "b", "c"],
+        why=("Even random clusters get some purity, because each cluster is scored by its own majority digit: that is "
+             "the floor. k-means had to beat it at least 3 times over (and reach 0.6) to show it found real structure.")),
+    "c2": self_check(
+        "rl_category", "c", ["a", "b", "c"],
+        why=("Reinforcement learning is not unsupervised learning: it has no labels, but it learns from the rewards its "
+             "actions earn (the grid-world agent's greedy return rose above 0.9, a random policy's stayed below 0.5), "
+             "not by finding structure in unlabelled data.")),
+    "c3": self_check(
+        "transfer_category", "a", ["a", "b", "c"],
+        why=("Transfer learning is usually supervised: here a logistic regression is fitted on 20 labelled odd/even "
+             "images, on top of a source model pretrained with digit labels (supervised pretraining).")),
+    "c4": self_check(
+        "why_transfer_won", "b", ["a", "b", "c"],
+        why=("Both learners saw the same 20 labels; the transferred features already say which digit it is, and parity "
+             "follows from the digit — hence a gain of at least 5 points on average, on every seed. A source that "
+             "knew nothing the target needs would not help.")),
 })

@@ -8,7 +8,8 @@ import numpy as np
 from ..grading import (CheckFailed, ChoiceProblem, CustomProblem, ThoughtProblem, call_learner, require_returned,
                        with_ids)
 from ..train import History, linear_probe
-from ._checks import CustomCheck, _same_value, as_index_array, as_number, kind_of, require_split
+from ._checks import (CustomCheck, _same_value, as_index_array, as_number, kind_of, require_split,
+                      self_check)
 
 
 FREQUENCY_SEEDS = 400  # calls of `sample_few_shot` whose picks must look uniformly random
@@ -191,4 +192,30 @@ PROBLEMS = with_ids(__name__, {
                 "Choosing on validation data, with the same number of candidates for both methods, keeps the test "
                 "set an honest estimate and the baseline fair."),
         hints=("What would the test accuracy then measure: the model, or the luck of picking?",)),
+})
+
+
+QUIZ = with_ids(__name__, {
+    "c1": self_check(
+        "fair_baseline", "b", ["a", "b", "c"],
+        why=("A comparison is only as honest as its baseline: a scratch CNN with a bad learning rate would make "
+             "transfer look better than it is, so both learners get the same budget of three settings, chosen on "
+             "validation (never test).")),
+    "c2": self_check(
+        "gap_at_many_labels", "c", ["a", "b", "c"],
+        why=("Transfer buys data efficiency: at k=1 it won by at least 10 points, while with all 40 images per class "
+             "the scratch CNN had enough data and the gap closed to within 3 points.")),
+    "c3": self_check(
+        "pretrained_start", "a", ["a", "b", "c"],
+        why=("The pretrained start was at least 40 points ahead after one epoch and reached 90 % in fewer epochs on "
+             "every seed, but both ended within 2 points on the test set: the same destination, reached sooner.")),
+    "c4": self_check(
+        "small_app_choice", "b", ["a", "b", "c"],
+        why=("When scratch matches transfer, the smaller model wins on cost: the EfficientNet-Lite0 backbone has over "
+             "100 times more parameters and was more than three times slower per image than the small CNN.")),
+    "c5": self_check(
+        "seed_averaging", "a", ["a", "b", "c"],
+        why=("The test set is fixed for every k; what changes with the seed at small k is which images get labelled, "
+             "and that moves the accuracy a lot (the ± in the table, the band in the plot), so one seed proves "
+             "little.")),
 })
