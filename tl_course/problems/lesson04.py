@@ -7,7 +7,7 @@ import torch
 
 from ..grading import CheckFailed, ChoiceProblem, CustomProblem, ThoughtProblem, with_ids
 from ._checks import (CustomCheck, Function, as_number, head_similarity, require_cnn, require_split,
-                      require_untouched, same_tensor)
+                      require_untouched, same_tensor, self_check)
 from .lesson03 import held_out_accuracies, require_honest_accuracy
 
 MIN_HELD_OUT_ACC = 0.85  # solution: 0.88-0.92 over 6 seeds (30 epochs of `fit`: 0.87-0.89); lr 1e-5: far below
@@ -131,4 +131,28 @@ PROBLEMS = with_ids(__name__, {
                 "backbone moves less — lesson 04 measured a smaller weight change at the same accuracy, and Kumar et "
                 "al. (2022) found that this keeps more robustness out of distribution."),
         hints=("What do the head's weights look like at step 0 of plain fine-tuning, and where do its gradients go?",)),
+})
+
+
+QUIZ = with_ids(__name__, {
+    "c1": self_check(
+        "lr_too_high_effect", "b", ["a", "b", "c"],
+        why=("The source probe says so: at 10^-1 the backbone's weights moved furthest and a linear probe on its "
+             "features no longer reads printed digits (1.0 before, well below 0.8 after) — the pretrained features "
+             "were erased, so the model ended below scratch. The head learning nothing is what happened at 10^-5.")),
+    "c2": self_check(
+        "naive_freeze_effect", "c", ["a", "b", "c"],
+        why=("requires_grad_(False) stops the weights, not BatchNorm: in train mode it overwrote its running "
+             "statistics with the target's, so the 'frozen' features changed (at least 20 %, asserted) and the head, "
+             "put back on the original backbone, lost points on every seed. models.freeze changed nothing.")),
+    "c3": self_check(
+        "why_fine_tuning_won", "a", ["a", "b", "c"],
+        why=("Printed and handwritten digits are different domains: the last block has to adapt to handwriting, "
+             "which a frozen extractor cannot do, so feature extraction trailed by about 10 points (at least 5 "
+             "asserted) even with 20 images; freezing the generic first block cost nothing measurable.")),
+    "c4": self_check(
+        "early_stopping_gain", "b", ["a", "b", "c"],
+        why=("The validation loss levelled off rather than climbed, so stopping early kept the same test accuracy "
+             "(asserted within 4 points) in a fraction of the 150 epochs: here its gain was time. On a longer run "
+             "the validation curve turns up and early stopping saves accuracy too.")),
 })

@@ -4,7 +4,7 @@ import numpy as np
 import torch
 
 from ..grading import CheckFailed, ChoiceProblem, CustomProblem, ThoughtProblem, call_learner, with_ids
-from ._checks import Function, kind_of, require_cnn, same_tensor
+from ._checks import Function, kind_of, require_cnn, same_tensor, self_check
 
 TARGET_IMAGES = 300  # the notebook's `target_images = data.load_digits().X[:300]`
 STAT_TOLERANCE = 0.1  # |stat − target's| / |source's − target's|: other batch sizes 0.00, a cumulative average
@@ -176,4 +176,29 @@ PROBLEMS = with_ids(__name__, {
         hints=("n equal weights should give n; one non-zero weight should give 1; scaling all weights changes nothing.",
                "The square of the sum of the weights, divided by the sum of their squares.",
                "`return weights.sum() ** 2 / (weights ** 2).sum()` (with a NumPy array)")),
+})
+
+
+QUIZ = with_ids(__name__, {
+    "c1": self_check(
+        "adabn_limit", "b", ["a", "b", "c"],
+        why=("AdaBN re-estimates the activation statistics BatchNorm tracks: it undid most of a contrast shift and "
+             "part of a noise shift, but not a rotation. Printed → handwritten differs in the strokes' shapes, a "
+             "change of geometry, so AdaBN closed almost none of the gap (within ±15 %, asserted).")),
+    "c2": self_check(
+        "why_not_source_val", "a", ["a", "b", "c"],
+        why=("Every candidate reads printed digits almost perfectly (~100 %), so source validation cannot tell them "
+             "apart; only target labels can — here the 50-image dev set, whose ranking agreed with the test set "
+             "far better (Kendall τ 0.68–0.85 against −0.13 to +0.33 for the label-free criteria).")),
+    "c3": self_check(
+        "iwcv_failure", "c", ["a", "b", "c"],
+        why=("Importance weighting can only re-weight the errors a model makes on the source, and there are almost "
+             "none; the domains barely overlap (proxy A-distance ≈ 2), so a few printed images carry all the weight "
+             "(median effective sample size at most a fifth of the 500, asserted) and the estimates overstate the "
+             "target accuracy by 25 points or more on average.")),
+    "c4": self_check(
+        "label_shift_effect", "b", ["a", "b", "c"],
+        why=("MMD pulls the whole target cloud onto the whole source cloud, so handwritten 0–4s get pushed towards "
+             "printed 5–9s: it gained nothing (on average it lost 7 to 14 points) where it gained about 30 with the "
+             "full class mix. Check the class mix before aligning.")),
 })

@@ -3,7 +3,7 @@
 import numpy as np
 
 from ..grading import CheckFailed, ChoiceProblem, CustomProblem, ThoughtProblem, with_ids
-from ._checks import Function, as_number, kind_of
+from ._checks import Function, as_number, kind_of, self_check
 
 CANDIDATES = ("printed digits", "printed letters", "random labels", "random init")  # the notebook's four backbones
 LABELLED_PER_CLASS = 10
@@ -145,4 +145,30 @@ PROBLEMS = with_ids(__name__, {
                 "predict. A score is best used to discard sources that will clearly hurt, then the target-only baseline "
                 "and a validation set decide among the rest."),
         hints=("What model does LogME assume on top of the features, and what does fine-tuning do to the features?",)),
+})
+
+
+QUIZ = with_ids(__name__, {
+    "c1": self_check(
+        "procedure_matters", "c", ["a", "b", "c"],
+        why=("Fine-tuned, the clean printed-digit source helped (a negative NT gap); frozen, with a "
+             "logistic-regression head, it hurt against logistic regression on the raw pixels, a strong baseline on "
+             "8×8 digits. Negative transfer belongs to the (source, target, procedure) triple, not to the source "
+             "alone.")),
+    "c2": self_check(
+        "why_memorised_hurts", "a", ["a", "b", "c"],
+        why=("cnn-random-labels saw 20,000 random labels in 6 epochs and never fit them (chance accuracy), so its "
+             "weights stayed close to a random start; the source trained 800 steps on 1,000 images memorised its "
+             "noise, and that hurt at least 2 points more (asserted).")),
+    "c3": self_check(
+        "ranking_ceiling", "b", ["a", "b", "c"],
+        why=("Fine-tuning on 2 labels per class is so noisy that one seed's ranking of the eight candidates agrees "
+             "only loosely with another's (the table's last row); no score can agree with a ranking better than the "
+             "ranking agrees with itself, so only the mean over seeds is worth predicting.")),
+    "c4": self_check(
+        "cheap_insurance", "c", ["a", "b", "c"],
+        why=("Train the target-only baseline too and keep, per seed, whichever model scores higher on the 100-image "
+             "validation set: with that fallback the memorised-noise source cost about nothing and the clean "
+             "source kept its benefit (asserted: the fallback's gap is lower than always transferring, and still "
+             "negative for the clean source). A score ranks candidates; it cannot say 'none of them'.")),
 })
