@@ -8,7 +8,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from ..grading import ChoiceProblem, CheckFailed, ThoughtProblem, call_learner, require_returned, with_ids
-from ._checks import CustomCheck, as_float_array, as_number, kind_of
+from ._checks import CustomCheck, as_float_array, as_number, kind_of, self_check
 
 
 # ----------------------------------------------------------------------------------------------
@@ -379,4 +379,31 @@ PROBLEMS = with_ids(__name__, {
                 "target head still learns from ten images, and features tuned to printed digits are not what "
                 "handwriting needs. Sharing the head needs the same label space — letters could not share it."),
         hints=("Which part of the network learns from the target's ten labels alone in each setup?",)),
+})
+
+
+QUIZ = with_ids(__name__, {
+    "c1": self_check(
+        "shared_head_reason", "b", ["a", "b", "c"],
+        why=("The shared head turns the 3,000 printed labels into labels for the target's own classifier: about ten "
+             "points at one label per class. Through a head of their own they only shape the backbone, and the "
+             "target's head, still learning from ten images, is the bottleneck.")),
+    "c2": self_check(
+        "three_labels_reading", "c", ["a", "b", "c"],
+        why=("At 3 labels per class the gain fell to about a point, its interval spanning zero: no sign of harm, just "
+             "little left to add — the target's own labels already did most of what the printed ones did.")),
+    "c3": self_check(
+        "averaging_vs_meta", "a", ["a", "b", "c"],
+        why=("A meta-learner must learn whom to trust from the same 100 training images; averaging needs no data. "
+             "Combined, the probes beat the best single one by about five points either way (the meta-learner was "
+             "trained out-of-fold, without the leak).")),
+    "c4": self_check(
+        "leaky_own_score", "d", ["a", "b", "c", "d"],
+        why=("The in-fold meta-learner is scored on probabilities the probes made on their own training images — "
+             "memory, not skill — so its 100 % says nothing about new images; here the leak did not even change the "
+             "test accuracy. The out-of-fold one's own score stayed within a few points of its test accuracy.")),
+    "c5": self_check(
+        "forgetting_lr", "b", ["a", "b", "c"],
+        why=("B was learned about equally well at both rates, so B's validation set cannot tell them apart; A fell by "
+             "a few points at 1e-3 and by many more at 3e-3. Measure A too: a gentler rate is the cheapest remedy.")),
 })

@@ -5,7 +5,7 @@ import copy
 import numpy as np
 
 from ..grading import CheckFailed, ChoiceProblem, ThoughtProblem, call_learner, require_returned, with_ids
-from ._checks import CustomCheck, Function, as_number, kind_of, require_split
+from ._checks import CustomCheck, Function, as_number, kind_of, require_split, self_check
 
 
 
@@ -207,4 +207,27 @@ PROBLEMS = with_ids(__name__, {
                 "Sentiment is one direction among many in its 384 numbers: a linear probe trained on labelled sentences "
                 "finds it, which is why the frozen features still classify sentiment well."),
         hints=("What was MiniLM trained to place close together?",)),
+})
+
+
+QUIZ = with_ids(__name__, {
+    "c1": self_check(
+        "encoder_lead_reason", "b", ["a", "b", "c"],
+        why=("TF-IDF knows only the words of its labelled sentences; the encoder learned how words are used from about "
+             "a billion pairs of related sentences — not from sentiment labels: its nearest neighbours shared a topic, "
+             "not a mood. Hence 10–20 points from 8 labels per class on.")),
+    "c2": self_check(
+        "exchange_rate", "a", ["a", "b", "c"],
+        why=("With about 55 times the labels (14,120 vs 256) TF-IDF closed the gap from about 17 points to a few: "
+             "that is what pretraining was worth here. Once labels are plentiful and cheap, the baseline is smaller, "
+             "faster and easier to explain.")),
+    "c3": self_check(
+        "wording_choice", "c", ["a", "b", "c"],
+        why=("The wording is a setting like C: chosen on the 50 validation sentences, it still beat TF-IDF trained on "
+             "64 labelled sentences (32 per class). Picked on the test set, the accuracy reported would flatter it.")),
+    "c4": self_check(
+        "domain_drop_reason", "d", ["a", "b", "c", "d"],
+        why=("TF-IDF's weights sit on words, and tweets use other words, spelling and topics; the encoder maps them to "
+             "meanings learned from text of every kind. Both drew 150 sentences from the same pool (150 per class per "
+             "source), both kept the default C, and the encoder lost accuracy too — neither is immune.")),
 })
