@@ -929,7 +929,7 @@ CASES_09 = {
               ({"alarm_threshold": lambda b, R, rate=0.05: float(np.percentile([stat_ok(x, R) for x in b], 0.95))}, FAIL,
                "test case 1"),
               ({"alarm_threshold": lambda b, R, rate=0.05: ____}, NOT_ATTEMPTED, "")],
-    "09.q7": [({"why_alarms": "b"}, PASS, ""), ({"why_alarms": "a"}, FAIL, "recalibrate"),
+    "09.q7": [({"why_alarms": "b"}, PASS, ""), ({"why_alarms": "a"}, FAIL, "set the threshold again"),
               ({"why_alarms": "c"}, FAIL, "not the best"), ({"why_alarms": "d"}, FAIL, "not the best"),
               ({"why_alarms": "training"}, FAIL, "one of")],
 }
