@@ -256,3 +256,13 @@ def test_registry_pins_the_torchvision_weights_files():
         record = reg[entry]
         prefix = record.file.rsplit("-", 1)[1].split(".")[0]   # torchvision names its files by their sha256 prefix
         assert record.url.startswith("https://download.pytorch.org/models/") and record.sha256.startswith(prefix)
+
+
+def test_evaluating_restores_every_layers_own_mode_and_device_of_finds_the_weights():
+    model = models.SmallCNN(3, width=4).train()
+    model.features[1].eval()                                  # a layer the caller put in eval mode on purpose
+    before = [m.training for m in model.modules()]
+    with models.evaluating(model):
+        assert not any(m.training for m in model.modules())
+    assert [m.training for m in model.modules()] == before     # model.train(True) would have lost the eval layer
+    assert models.device_of(model) == torch.device("cpu") and models.device_of(lambda X: X) == torch.device("cpu")

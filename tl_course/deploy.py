@@ -67,11 +67,11 @@ class Predictor:
 
     def probabilities(self, X) -> torch.Tensor:
         """Return class probabilities (N, num_classes) on the CPU for images X (N, C, size, size)."""
+        from .models import device_of
         from .train import predict
 
         X = checks.as_inputs(X, "X")
-        device = next(self.model.parameters(), torch.empty(0)).device  # batches go to wherever the model is
-        return predict(self.model, X, device=device, probs=True)
+        return predict(self.model, X, device=device_of(self.model), probs=True)  # batches go where the model is
 
     def predict_image(self, path, top: int = 3) -> list[tuple[str, float]]:
         """Return the `top` (class name, probability) pairs for one image file, most likely first."""

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import copy
 import math
-from contextlib import contextmanager
 
 import numpy as np
 import torch
 from torch import nn
 
 from . import checks
+from .models import device_of, evaluating
 
 
 # ------------------------------------------------------------------------------------------------
@@ -59,28 +59,9 @@ def occlude(X, patches, patch: int, fill: str = "mean") -> torch.Tensor:
     return torch.where(mask, value, X)
 
 
-@contextmanager
-def _evaluating(model: nn.Module):
-    """Run the block with `model` in eval mode and without gradients, then restore its train/eval mode."""
-    was_training = model.training
-    model.eval()
-    try:
-        with torch.no_grad():
-            yield
-    finally:
-        model.train(was_training)
-
-
-def _device(model: nn.Module) -> torch.device:
-    tensor = next(model.parameters(), None)
-    if tensor is None:
-        tensor = next(model.buffers(), None)
-    return tensor.device if tensor is not None else torch.device("cpu")
-
-
 def _target_probs(model, X, target, batch_size) -> torch.Tensor:
     """softmax(model(X))[i, target[i]] for every image, on the CPU (N,); model already in eval mode, no grad."""
-    device = _device(model)
+    device = device_of(model)
     out = []
     for start in range(0, len(X), batch_size):
         logits = model(X[start:start + batch_size].to(device))
@@ -112,10 +93,10 @@ def occlusion_map(model: nn.Module, X, target, patch: int = 8, fill: str = "mean
     checks.choice(fill, "fill", ("mean", "zero"))
     gh, gw = _grid(X, patch)
     target = _targets(target, len(X))
-    X = X.to(_device(model))
+    X = X.to(device_of(model))
     n_patches = gh * gw
     drops = torch.empty(len(X) * n_patches)
-    with _evaluating(model):
+    with evaluating(model), torch.no_grad():
         base = _target_probs(model, X, target, batch_size)
         pairs = torch.arange(len(X) * n_patches)
         for start in range(0, len(pairs), batch_size):
@@ -154,7 +135,7 @@ def deletion_test(model: nn.Module, X, target, maps, fraction: float = 0.2, rand
     checks.choice(fill, "fill", ("mean", "zero"))
     k = max(1, math.floor(fraction * n_patches + 0.5))
     target = _targets(target, len(X))
-    X = X.to(_device(model))
+    X = X.to(device_of(model))
 
     def drop(chosen):          # chosen: (N, k) patch indices per image
         hide = torch.zeros(len(X), n_patches, dtype=torch.bool)
@@ -162,7 +143,7 @@ def deletion_test(model: nn.Module, X, target, maps, fraction: float = 0.2, rand
         return base - _target_probs(model, occlude(X, hide.view(-1, gh, gw), patch, fill), target, batch_size)
 
     generator = torch.Generator().manual_seed(checks.whole(seed, "seed", minimum=0))
-    with _evaluating(model):
+    with evaluating(model), torch.no_grad():
         base = _target_probs(model, X, target, batch_size)
         top = drop(torch.argsort(-maps.reshape(len(X), -1), dim=1, stable=True)[:, :k])
         random = torch.stack([drop(torch.rand(len(X), n_patches, generator=generator).argsort(1)[:, :k])
@@ -235,4 +216,4 @@ def rank_correlation(a, b) -> float:
         raise ValueError(f"`a` and `b` must be maps with the same number of values; got {a.size} and {b.size}.")
     if a.size < 2 or np.ptp(a) == 0 or np.ptp(b) == 0:
         return float("nan")
-    return float(np.corrcoef(stats.rankdata(a), stats.rankdata(b))[0, 1])
+    return float(stats.spearmanr(a, b).statistic)          # as transferability.rank_agreement computes ρ

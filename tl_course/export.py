@@ -23,22 +23,7 @@ import torch
 from torch import nn
 
 from . import checks
-from .models import MissingExtraError, latency_ms
-
-
-@contextlib.contextmanager
-def _eval_mode(model):
-    """Run `model` in evaluation mode inside the block, then give every layer back its own train/eval mode."""
-    if not isinstance(model, nn.Module):
-        yield model
-        return
-    modes = [(m, m.training) for m in model.modules()]
-    model.eval()
-    try:
-        yield model
-    finally:
-        for m, training in modes:
-            m.training = training
+from .models import MissingExtraError, device_of, evaluating, latency_ms
 
 
 @contextlib.contextmanager
@@ -68,7 +53,7 @@ def _prepare(path, model, example) -> tuple[Path, torch.Tensor]:
     """The output path (its folders created) and the example batch as a float tensor on the model's device."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    return path, checks.as_inputs(example, "example").to(_device_of(model))
+    return path, checks.as_inputs(example, "example").to(device_of(model))
 
 
 def to_torchscript(model: nn.Module, example: torch.Tensor, path) -> torch.jit.ScriptModule:
@@ -80,7 +65,7 @@ def to_torchscript(model: nn.Module, example: torch.Tensor, path) -> torch.jit.S
     of `torch.export` from torch 2.10 on; its deprecation notices are silenced here (see `_quiet_export`).
     """
     path, example = _prepare(path, model, example)
-    with _eval_mode(model), torch.no_grad(), _quiet_export(example):
+    with evaluating(model), torch.no_grad(), _quiet_export(example):
         traced = torch.jit.trace(model, example)
         torch.jit.save(traced, str(path))
         return torch.jit.load(str(path))
@@ -130,7 +115,7 @@ def to_onnx(model: nn.Module, example: torch.Tensor, path) -> OnnxPredictor:
     """
     onnx, _ = _onnx_modules()
     path, example = _prepare(path, model, example)
-    with _eval_mode(model), torch.no_grad(), _quiet_export(example):
+    with evaluating(model), torch.no_grad(), _quiet_export(example):
         torch.onnx.export(model, (example,), str(path), dynamo=False, input_names=["images"],
                           output_names=["logits"], dynamic_axes={"images": {0: "batch"}, "logits": {0: "batch"}})
     onnx.checker.check_model(str(path))
@@ -172,18 +157,10 @@ def file_size_mb(obj) -> float:
     raise TypeError(f"`obj` must be a path to a file or a torch module; got {type(obj).__name__}.")
 
 
-def _device_of(model) -> torch.device:
-    """Where a module's weights live (the CPU for anything else, such as an `OnnxPredictor`)."""
-    if isinstance(model, nn.Module):
-        for tensor in (*model.parameters(), *model.buffers()):
-            return tensor.device
-    return torch.device("cpu")
-
-
 def _logits(model, X: torch.Tensor, batch_size: int = 256) -> torch.Tensor:
     """A model's (or a callable's) outputs (N, K) for inputs (N, ...), in eval mode, without gradients, on the CPU."""
-    device = _device_of(model)
-    with _eval_mode(model), torch.no_grad():
+    device = device_of(model)
+    with evaluating(model), torch.no_grad():
         return torch.cat([model(X[i:i + batch_size].to(device)).float().cpu() for i in range(0, len(X), batch_size)])
 
 
@@ -208,7 +185,7 @@ def deployment_row(name: str, model, X_test, y_test, *, size_mb: float, latency_
     size_mb = checks.number(size_mb, "size_mb", low=0)
     repeats = checks.whole(repeats, "repeats")
     one = (X_test if latency_X is None else checks.as_inputs(latency_X, "latency_X"))[:1]
-    with _eval_mode(model):
-        ms = latency_ms(model, one.to(_device_of(model)), device=_device_of(model), repeats=repeats)
+    with evaluating(model):
+        ms = latency_ms(model, one.to(device_of(model)), device=device_of(model), repeats=repeats)
     accuracy = float((_logits(model, X_test).argmax(1) == y_test).float().mean())
     return {"model": name, "size (MB)": size_mb, "ms / image (batch 1)": ms, "accuracy": accuracy}

@@ -6,6 +6,7 @@ classifier), so `freeze`, `replace_head` and `param_groups` work the same on all
 
 from __future__ import annotations
 
+import contextlib
 import json
 from importlib import resources
 
@@ -71,6 +72,34 @@ class SmallResNet(nn.Module):
     def forward(self, x):
         """Map images (N, C, H, W) to class scores (N, num_classes)."""
         return self.head(self.features(x))
+
+
+def device_of(model) -> torch.device:
+    """Where a module's weights (or, without weights, its buffers) live; the CPU for anything else, such as an
+    exported model's predictor."""
+    if isinstance(model, nn.Module):
+        for tensor in (*model.parameters(), *model.buffers()):
+            return tensor.device
+    return torch.device("cpu")
+
+
+@contextlib.contextmanager
+def evaluating(model):
+    """Run the block with `model` in eval mode, then give every layer back its own train/eval mode.
+
+    Not `model.train(was_training)`: that would also switch layers the caller had put in eval mode on purpose.
+    Anything that is not a module (an exported model's predictor) passes through unchanged.
+    """
+    if not isinstance(model, nn.Module):
+        yield model
+        return
+    modes = [(m, m.training) for m in model.modules()]
+    model.eval()
+    try:
+        yield model
+    finally:
+        for m, training in modes:
+            m.training = training
 
 
 def count_parameters(model: nn.Module, trainable_only: bool = True) -> int:
