@@ -81,3 +81,15 @@ class Predictor:
         P = self.probabilities(read_image(path, self.size, self.color)[None])[0]
         values, indices = P.topk(top)
         return [(self.classes[i], float(v)) for v, i in zip(values.tolist(), indices.tolist())]
+
+    def predict_files(self, paths, batch_size: int = 64) -> list[str]:
+        """Return the most likely class name for each image file in `paths`, read as `predict_image` reads one."""
+        from .data.folder import read_image
+
+        if isinstance(paths, (str, Path)):
+            raise TypeError("`paths` must be a list of image files; for one file use predict_image(path).")
+        paths, names = list(paths), []
+        for start in range(0, len(paths), batch_size):
+            X = torch.stack([read_image(f, self.size, self.color) for f in paths[start:start + batch_size]])
+            names += [self.classes[i] for i in self.probabilities(X).argmax(1).tolist()]
+        return names

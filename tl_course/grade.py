@@ -494,6 +494,7 @@ def _execute_and_judge(config: dict) -> dict:
         failed = sum(any(o.get("output_type") == "error" for o in c.get("outputs", []))
                      for c in nb.cells if c.cell_type == "code")
         kernel = _Kernel(client, Path(config["io"]), config["timeout"])
+        os.environ["TL_COURSE_SCRATCH"] = config["io"]  # files a check writes for the kernel (a sandbox sees io/)
         exported = kernel.export(sorted({v for p in problems.values() for v in p.vars}))
         results = judge(problems, exported["values"], kernel)
     return {"outcome": GRADED, "results": results, "failed_cells": failed,
@@ -815,7 +816,10 @@ def _kernel_helpers(ns: dict):
     def export(names, path):
         values = {}
         for name in names:
-            if name in ns:
+            if name == "__tl_unseen_opened__":  # the course's record of unseen photos opened, not a variable
+                audit = _sys.modules.get("tl_course.audit")
+                values[name] = ("ok", dumps([str(p) for p in getattr(audit, "_opened", [])]))
+            elif name in ns:
                 try:
                     values[name] = ("ok", dumps(ns[name]))
                 except BaseException as exc:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -293,6 +294,41 @@ def load_flowers102(split: str = "train", size: int = 64, data_dir=None, registr
     classes = tuple(getattr(Flowers102, "classes", None) or [f"flower {c}" for c in range(102)])
     return ImageData(torch.from_numpy(X).permute(0, 3, 1, 2).float() / 255.0,
                      torch.from_numpy(labels[numbers - 1]), classes)
+
+
+def write_flowers102_folder(root, data_dir=None, registry: dict | None = None) -> Path:
+    """Write Flowers-102 as files, `root/<split>/<class name>/image_00001.jpg`, for code that reads a folder.
+
+    The JPEGs are copied out of the verified archive unchanged (no decoding), split as `load_flowers102` splits
+    them; a file already there is kept, so a second call costs only a look at the archive. Full scale only.
+    """
+    import tarfile
+
+    from scipy.io import loadmat
+    from torchvision.datasets import Flowers102
+
+    from ..download import fetch
+
+    root = Path(root)
+    labels = loadmat(fetch("flowers102-labels", data_dir, registry))["labels"].reshape(-1).astype(np.int64) - 1
+    classes = list(getattr(Flowers102, "classes", None) or [f"flower {c}" for c in range(102)])
+    where = {}
+    for split, key in (("train", "trnid"), ("val", "valid"), ("test", "tstid")):
+        for number in loadmat(fetch("flowers102-splits", data_dir, registry))[key].reshape(-1).astype(np.int64):
+            name = classes[labels[number - 1]].replace("/", "-")
+            where[f"image_{number:05d}.jpg"] = root / split / name / f"image_{number:05d}.jpg"
+    if all(p.is_file() for p in where.values()):
+        return root
+    with tarfile.open(fetch("flowers102-images", data_dir, registry), "r:gz") as archive:
+        for member in archive:
+            target = where.get(member.name.rsplit("/", 1)[-1])
+            if target is None or target.is_file():
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            partial = target.with_suffix(".part")
+            partial.write_bytes(archive.extractfile(member).read())
+            partial.replace(target)                      # whole files only, even if interrupted
+    return root
 
 
 def _read_idx(path) -> np.ndarray:

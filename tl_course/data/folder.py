@@ -151,15 +151,26 @@ def load_image_folder(path, size: int = 64, *, color: bool = True, classes=None,
     loading a test folder). Every image goes through `read_image(file, size, color)`; unreadable or empty files
     are skipped with one warning naming them. A bar shows progress from 500 files on (`progress` forces it).
     """
+    files = image_files(path, classes)
+    if len(files) < 2:
+        raise ValueError(f"{Path(path)} has only one class ({next(iter(files))!r}): a classifier needs at least two "
+                         f"class sub-folders.")
+    return load_files(files, size, color=color, progress=progress, root=path)
+
+
+def load_files(files: dict, size: int = 64, *, color: bool = True, progress: bool | None = None,
+               root=None) -> ImageData:
+    """Read `{class name: [image files]}` (one split of `split_files`, or `image_files`) into `ImageData`.
+
+    The labels are the positions of the class names in `files` (its key order). Unreadable or empty files are
+    skipped with one warning (paths shown relative to `root` when given); a class left with no image is an error.
+    """
     from ..train import _progress
 
     size = checks.whole(size, "size")
-    files = image_files(path, classes)
-    path = Path(path)
-    if len(files) < 2:
-        raise ValueError(f"{path} has only one class ({next(iter(files))!r}): a classifier needs at least two "
-                         f"class sub-folders.")
-    todo = [(label, f) for label, name in enumerate(files) for f in files[name]]
+    if not isinstance(files, dict) or not files:
+        raise TypeError(f"`files` must be a non-empty dict {{class name: [image files]}}; got {type(files).__name__}.")
+    todo = [(label, Path(f)) for label, name in enumerate(files) for f in files[name]]
     show = progress if progress is not None else (None if len(todo) >= _MANY_FILES else False)
     Xs, ys, skipped = [], [], []
     for label, f in _progress(todo, "reading images", show):
@@ -167,15 +178,86 @@ def load_image_folder(path, size: int = 64, *, color: bool = True, classes=None,
             Xs.append(read_image(f, size, color))
             ys.append(label)
         except ValueError:
-            skipped.append(f.relative_to(path).as_posix())
+            skipped.append(f.relative_to(root).as_posix() if root is not None else str(f))
     if skipped:
-        warnings.warn(_skipped_message(skipped), stacklevel=2)
+        warnings.warn(_skipped_message(skipped), stacklevel=3)
     counts = np.bincount(np.asarray(ys, dtype=np.int64), minlength=len(files))
     for name, count in zip(files, counts):
         if count == 0:
-            raise ValueError(f"Empty class {name!r}: {path / name} has no readable images; add some "
+            where = Path(root) / name if root is not None else f"class {name!r}"
+            raise ValueError(f"Empty class {name!r}: {where} has no readable images; add some "
                              f"({', '.join(IMAGE_SUFFIXES)}) or leave the class out.")
     return ImageData(torch.stack(Xs), torch.tensor(ys, dtype=torch.long), tuple(files))
+
+
+def split_files(files: dict, val: float = 0.25, test: float = 0.25, seed: int = 0) -> dict:
+    """Split `{class: [files]}` into `{"train": ..., "val": ..., "test": ...}`, class by class (stratified).
+
+    Each class keeps its share in every split — a rare class is rare in all three, never missing from one:
+    `round(fraction × n)` files, at least one, go to validation and to test, the rest (at least one) to
+    training. A class needs 3 files; fewer is an error that names it. The same `seed` gives the same split.
+    """
+    for name, value in (("val", val), ("test", test)):
+        if not 0 < value < 1:
+            raise ValueError(f"`{name}` must be a fraction between 0 and 1; got {value!r}.")
+    if val + test >= 1:
+        raise ValueError(f"`val` + `test` must leave files to train on; got {val} + {test} = {val + test}.")
+    too_few = {c: len(fs) for c, fs in files.items() if len(fs) < 3}
+    if too_few:
+        name, n = next(iter(too_few.items()))
+        raise ValueError(f"Class {name!r} has {n} image{'s' * (n != 1)}: a class needs at least 3 to be split into "
+                         f"train, val and test (10 or more per class is a sensible minimum); add images or "
+                         f"leave it out.")
+    rng = np.random.default_rng(seed)
+    out = {split: {} for split in SPLITS}
+    for name, fs in files.items():
+        fs = [fs[i] for i in rng.permutation(len(fs))]
+        n_test = max(1, round(test * len(fs)))
+        n_val = min(max(1, round(val * len(fs))), len(fs) - n_test - 1)
+        out["test"][name], out["val"][name] = fs[:n_test], fs[n_test:n_test + n_val]
+        out["train"][name] = fs[n_test + n_val:]
+    return out
+
+
+def survey(files: dict, few: int = 10, imbalance: float = 3.0) -> dict:
+    """Look at `{class: [files]}` before training: counts, image sizes and modes, and what they mean.
+
+    Reads only the file headers (fast). Returns `{"counts", "sizes", "modes", "warnings"}`: `sizes` is the
+    (smallest, median, largest) shorter side in pixels, `modes` counts Pillow modes ("RGB", "L", ...), and
+    `warnings` holds one sentence per problem found — a class with fewer than `few` images (fine-tuning would
+    overfit: extract features only), classes whose counts differ by `imbalance` times or more (report
+    per-class metrics, weigh the classes), unreadable files, images smaller than 32 pixels.
+    """
+    from PIL import Image
+
+    counts = {name: len(fs) for name, fs in files.items()}
+    shorter, modes, broken = [], {}, []
+    for fs in files.values():
+        for f in fs:
+            try:
+                with Image.open(f) as img:
+                    shorter.append(min(img.size))
+                    modes[img.mode] = modes.get(img.mode, 0) + 1
+            except Exception:  # a broken file: load_files will skip it too
+                broken.append(Path(f).name)
+    notes = []
+    small = {c: n for c, n in counts.items() if n < few}
+    if small:
+        listed = ", ".join(f"{c} ({n})" for c, n in sorted(small.items(), key=lambda kv: kv[1]))
+        notes.append(f"{len(small)} class{'es' * (len(small) > 1)} with fewer than {few} images: {listed} — "
+                     f"use feature extraction (a frozen base and a new head); fine-tuning that little data "
+                     f"overfits, and validation numbers from so few images are rough.")
+    if counts and max(counts.values()) >= imbalance * max(1, min(counts.values())):
+        hi, lo = max(counts, key=counts.get), min(counts, key=counts.get)
+        notes.append(f"unbalanced classes: {hi} has {counts[hi]} images, {lo} {counts[lo]} — split class by class, "
+                     f"read per-class recall (accuracy hides a rare class), consider class weights.")
+    if broken:
+        notes.append(f"{len(broken)} file{'s' * (len(broken) > 1)} could not be read and will be skipped: "
+                     f"{', '.join(broken[:3])}{' …' if len(broken) > 3 else ''}")
+    if shorter and min(shorter) < 32:
+        notes.append(f"some images are tiny (shorter side {min(shorter)} px): they are scaled up and will be blurry.")
+    sizes = (min(shorter), int(np.median(shorter)), max(shorter)) if shorter else (0, 0, 0)
+    return {"counts": counts, "sizes": sizes, "modes": modes, "warnings": notes}
 
 
 def _skipped_message(skipped: list) -> str:
