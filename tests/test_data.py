@@ -307,7 +307,8 @@ def test_load_cifar10_reads_the_verified_archive(tmp_path, monkeypatch):
         data.load_cifar10("val", data_dir=tmp_path, registry=registry)
 
 
-def test_load_flowers102_reads_the_verified_archive(tmp_path, monkeypatch):
+def _fake_flowers(tmp_path):
+    """A four-image 'Flowers-102' archive, its labels and splits in the download cache; return the registry."""
     import io
     import tarfile
 
@@ -315,7 +316,6 @@ def test_load_flowers102_reads_the_verified_archive(tmp_path, monkeypatch):
     from PIL import Image
     from scipy.io import savemat
 
-    monkeypatch.setenv("TL_COURSE_OFFLINE", "1")
     colours = {1: (255, 0, 0), 2: (0, 255, 0), 3: (0, 0, 255), 4: (255, 255, 255)}
 
     def write(path):  # four JPEGs of different shapes; image 3 is wide with a white centre square
@@ -338,6 +338,12 @@ def test_load_flowers102_reads_the_verified_archive(tmp_path, monkeypatch):
     registry |= _cached(tmp_path, "flowers102-splits", "setid.mat",
                         lambda p: savemat(p, {"trnid": np.array([[3, 1]]), "valid": np.array([[2]]),
                                               "tstid": np.array([[4]])}))
+    return registry
+
+
+def test_load_flowers102_reads_the_verified_archive(tmp_path, monkeypatch):
+    monkeypatch.setenv("TL_COURSE_OFFLINE", "1")
+    registry = _fake_flowers(tmp_path)
     train = data.load_flowers102("train", size=16, data_dir=tmp_path, registry=registry)
     assert train.X.shape == (2, 3, 16, 16) and train.y.tolist() == [4, 101]          # images 1 and 3, 0-based
     assert train.X[0, 0].min() > 0.9 and train.X[0, 1:].max() < 0.1                  # image 1 is red
@@ -346,6 +352,22 @@ def test_load_flowers102_reads_the_verified_archive(tmp_path, monkeypatch):
     assert data.load_flowers102("val", size=8, data_dir=tmp_path, registry=registry).y.tolist() == [0]
     with pytest.raises(ValueError, match="'train' or 'val' or 'test'"):
         data.load_flowers102("dev", data_dir=tmp_path, registry=registry)
+
+
+def test_write_flowers102_folder_copies_each_split_into_class_folders(tmp_path, monkeypatch):
+    monkeypatch.setenv("TL_COURSE_OFFLINE", "1")
+    registry = _fake_flowers(tmp_path)
+    root = data.write_flowers102_folder(tmp_path / "flowers", data_dir=tmp_path, registry=registry)
+    found = {p.relative_to(root).as_posix() for p in root.rglob("*.jpg")}
+    classes = data.load_flowers102("train", size=8, data_dir=tmp_path, registry=registry).classes
+    assert found == {f"train/{classes[4]}/image_00001.jpg", f"train/{classes[101]}/image_00003.jpg",
+                     f"val/{classes[0]}/image_00002.jpg", f"test/{classes[6]}/image_00004.jpg"}
+    train = data.load_image_folder(root / "train", size=16)
+    assert train.X.shape == (2, 3, 16, 16) and not list(root.rglob("*.part"))
+    first = root / "train" / classes[4] / "image_00001.jpg"
+    stamp = first.stat().st_mtime_ns
+    data.write_flowers102_folder(tmp_path / "flowers", data_dir=tmp_path, registry=registry)   # already there
+    assert first.stat().st_mtime_ns == stamp
 
 
 def test_svhn_to_mnist_splits_the_target_without_leaks(tmp_path, monkeypatch):

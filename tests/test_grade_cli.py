@@ -364,3 +364,33 @@ def test_the_graders_snapshot_holds_the_grading_modules_and_the_model_answers():
     modules = {f"grading/{p.name}" for p in (ROOT / "tl_course" / "grading").glob("*.py")}
     assert "grading/__init__.py" in modules and "grading/kinds.py" in modules
     assert modules | {"problems/solutions.json"} <= set(snapshot)
+
+
+PEEKED = """from PIL import Image
+from tl_course import data
+paths, labels = data.write_unseen_photos(1, seed=0)      # forbidden: photos like the ones graded on
+Image.open(paths[0]).load()
+
+def predict(paths):
+    return ["brick"] * len(paths)
+"""
+HONEST = """def predict(paths):
+    from PIL import Image
+    return ["brick" if Image.open(p).mode == "L" else "coffee" for p in paths]   # reads the grader's files
+"""
+
+
+@pytest.mark.parametrize("sandbox", [False, pytest.param(True, marks=pytest.mark.skipif(
+    not _bwrap_works(), reason="bubblewrap is not installed or cannot create namespaces here"))])
+def test_capstone_predict_reads_the_graders_unseen_photos_and_a_peek_before_grading_fails(tmp_path, sandbox):
+    paths = []
+    for name, code in (("10_peeked.ipynb", PEEKED), ("10_honest.ipynb", HONEST)):
+        paths.append(tmp_path / name)
+        nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)]), paths[-1])
+    grade.main([*map(str, paths), "--jobs", "2", "--timeout", "120", "--json", str(tmp_path / "g.json")]
+               + (["--sandbox"] if sandbox else []))
+    rows = _rows(tmp_path / "g.json")
+    peeked, honest = rows[("10_peeked.ipynb", "10.q4")], rows[("10_honest.ipynb", "10.q4")]
+    assert peeked["status"] == "FAIL" and "before grading" in peeked["message"], peeked
+    assert honest["status"] == "FAIL" and "unseen photos right" in honest["message"], honest
+    assert rows[("10_honest.ipynb", "10.q1")]["status"] == "NOT ATTEMPTED"

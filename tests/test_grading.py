@@ -935,6 +935,211 @@ CASES_09 = {
 }
 
 
+# ---- exercise 10, the capstone -------------------------------------------------------------------------------------
+
+
+def split_ok(labels, val=0.25, test=0.25, seed=0):
+    y, rng = np.asarray(labels), np.random.default_rng(seed)
+    parts = {"train": [], "val": [], "test": []}
+    for c in np.unique(y):
+        m = rng.permutation(np.flatnonzero(y == c))
+        n_test = max(1, round(test * len(m)))
+        n_val = min(max(1, round(val * len(m))), len(m) - n_test - 1)
+        parts["test"] += m[:n_test].tolist()
+        parts["val"] += m[n_test:n_test + n_val].tolist()
+        parts["train"] += m[n_test + n_val:].tolist()
+    return parts                                              # lists: fine
+
+
+def split_not_per_class(labels, val=0.25, test=0.25, seed=0):
+    idx = np.random.default_rng(seed).permutation(len(labels))
+    n_test, n_val = round(test * len(idx)), round(val * len(idx))
+    return {"test": idx[:n_test], "val": idx[n_test:n_test + n_val], "train": idx[n_test + n_val:]}
+
+
+def split_no_minimum(labels, val=0.25, test=0.25, seed=0):
+    y, rng = np.asarray(labels), np.random.default_rng(seed)
+    parts = {"train": [], "val": [], "test": []}
+    for c in np.unique(y):
+        m = rng.permutation(np.flatnonzero(y == c))
+        n_test, n_val = round(test * len(m)), round(val * len(m))
+        parts["test"] += list(m[:n_test]); parts["val"] += list(m[n_test:n_test + n_val])
+        parts["train"] += list(m[n_test + n_val:])
+    return parts
+
+
+def split_slice(labels, val=0.25, test=0.25, seed=0):         # "random" by offset: a deterministic slice
+    y = np.asarray(labels)
+    parts = {"train": [], "val": [], "test": []}
+    for c in np.unique(y):
+        m = np.roll(np.flatnonzero(y == c), -seed)
+        n_test = max(1, round(test * len(m)))
+        n_val = min(max(1, round(val * len(m))), len(m) - n_test - 1)
+        parts["test"] += list(m[:n_test]); parts["val"] += list(m[n_test:n_test + n_val])
+        parts["train"] += list(m[n_test + n_val:])
+    return parts
+
+
+def split_unseeded(labels, val=0.25, test=0.25, seed=0):
+    return split_ok(labels, val, test, seed=int(np.random.randint(1 << 30)))
+
+
+def split_labels_not_positions(labels, val=0.25, test=0.25, seed=0):
+    y = np.asarray(labels)
+    return {k: y[np.asarray(v, dtype=int)] for k, v in split_ok(labels, val, test, seed).items()}
+
+
+def split_swapped(labels, val=0.25, test=0.25, seed=0):       # val and test fractions swapped
+    return split_ok(labels, test, val, seed)
+
+
+def split_overlap(labels, val=0.25, test=0.25, seed=0):       # training keeps everything
+    parts = split_ok(labels, val, test, seed)
+    return dict(parts, train=list(range(len(labels))))
+
+
+def split_int_floor(labels, val=0.25, test=0.25, seed=0):     # int() instead of round()
+    y, rng = np.asarray(labels), np.random.default_rng(seed)
+    parts = {"train": [], "val": [], "test": []}
+    for c in np.unique(y):
+        m = rng.permutation(np.flatnonzero(y == c))
+        n_test = max(1, int(test * len(m)))
+        n_val = min(max(1, int(val * len(m))), len(m) - n_test - 1)
+        parts["test"] += list(m[:n_test]); parts["val"] += list(m[n_test:n_test + n_val])
+        parts["train"] += list(m[n_test + n_val:])
+    return parts
+
+
+ROWS_10 = [{"source": "efficientnet-lite0", "LogME": 0.02, "validation accuracy": 0.86, "seconds": 4.1},
+           {"source": "cnn-printed-digits", "LogME": 0.09, "validation accuracy": 0.77, "seconds": 1.0},
+           {"source": "cnn-printed-letters", "LogME": 0.05, "validation accuracy": 0.74, "seconds": 0.9}]
+
+
+def _method_ns():
+    """Two tiny models and a validation set on which they score differently (the check re-scores them)."""
+    from torch import nn
+
+    from tl_course import data
+
+    g = torch.Generator().manual_seed(0)
+    X, y = torch.rand(40, 3, 4, 4, generator=g), torch.arange(40) % 2
+    X[y == 1, 0] += 1.0                                       # red means class 1
+    good = nn.Sequential(nn.Flatten(), nn.Linear(48, 2))
+    with torch.no_grad():
+        good[1].weight.zero_(); good[1].bias.zero_()
+        good[1].weight[1, :16] = 1.0; good[1].bias[1] = -16.0  # says 1 when the red plane is bright
+    bad = nn.Sequential(nn.Flatten(), nn.Linear(48, 2))
+    with torch.no_grad():
+        bad[1].weight.zero_(); bad[1].bias.copy_(torch.tensor([1.0, 0.0]))   # always 0
+    val_set = data.ImageData(X, y, ("a", "b"))
+    from tl_course import capstone
+    scores = {"feature extraction": capstone.accuracy(bad, val_set), "fine-tuning": capstone.accuracy(good, val_set)}
+    assert scores["fine-tuning"] > scores["feature extraction"] + 0.2
+    return {"candidates": {"feature extraction": bad, "fine-tuning": good}, "val_set": val_set,
+            "val_scores": scores, "METHOD": "fine-tuning"}
+
+
+METHOD_NS = _method_ns()
+_TIE = dict(METHOD_NS, candidates={"feature extraction": METHOD_NS["candidates"]["fine-tuning"],
+                                   "fine-tuning": METHOD_NS["candidates"]["fine-tuning"]})
+_TIE["val_scores"] = {k: METHOD_NS["val_scores"]["fine-tuning"] for k in _TIE["candidates"]}
+
+
+def _report_ns(**changes):
+    from tl_course import data
+
+    report = {"images per class": dict(data.SAMPLE_COUNTS), "source model": "efficientnet-lite0",
+              "why this source": "the best probe accuracy on validation by nine points",
+              "method": "fine-tuning", "validation accuracy": 0.89, "test accuracy": 0.84, "weakest class": "camera",
+              "model size (MB)": 13.5, "ms per image": 4.2,
+              "when not to deploy": "on photos of other scenes, cameras or lighting than the training photos"}
+    report.update(changes)
+    return {"report": report, "SOURCE": "efficientnet-lite0", "METHOD": "fine-tuning",
+            "val_scores": {"feature extraction": 0.86, "fine-tuning": 0.89}, "test_accuracy": 0.84}
+
+
+CASES_10 = {
+    "10.q1": [({"split_by_class": split_ok}, PASS, ""),
+              ({"split_by_class": lambda *a: {k: np.asarray(v) for k, v in split_ok(*a).items()}}, PASS, ""),
+              ({"split_by_class": split_not_per_class}, FAIL, "round("),
+              ({"split_by_class": split_no_minimum}, FAIL, "at least 1"),
+              ({"split_by_class": split_slice}, FAIL, "shuffle each class"),
+              ({"split_by_class": split_unseeded}, FAIL, "same seed"),
+              ({"split_by_class": split_labels_not_positions}, FAIL, "test case 1"),
+              ({"split_by_class": split_swapped}, FAIL, "test case 3"),
+              ({"split_by_class": split_overlap}, FAIL, "exactly one split"),
+              ({"split_by_class": split_int_floor}, FAIL, "test case 1"),
+              ({"split_by_class": lambda *a: list(split_ok(*a).values())}, FAIL, "keys 'train', 'val' and 'test'"),
+              ({"split_by_class": "stratified"}, FAIL, "should be a function"),
+              ({"split_by_class": lambda *a: ____}, NOT_ATTEMPTED, "")],
+    "10.q2": [({"rows": ROWS_10, "SOURCE": "efficientnet-lite0"}, PASS, ""),
+              ({"rows": ROWS_10, "SOURCE": "cnn-printed-digits"}, FAIL, "LogME is a first opinion"),
+              ({"rows": ROWS_10, "SOURCE": "cnn-printed-letters"}, FAIL, "best validation accuracy"),
+              ({"rows": ROWS_10, "SOURCE": 0}, FAIL, "name of a source"),
+              ({"rows": ROWS_10, "SOURCE": "EfficientNet"}, FAIL, "not one of the scored"),
+              ({"rows": ROWS_10, "SOURCE": ROWS_10[0]}, FAIL, "name of a source"),
+              ({"rows": "table", "SOURCE": "efficientnet-lite0"}, FAIL, "score_sources"),
+              ({"rows": ROWS_10, "SOURCE": ____}, NOT_ATTEMPTED, "")],
+    "10.q3": [(METHOD_NS, PASS, ""),
+              (_TIE | {"METHOD": "feature extraction"}, PASS, ""),
+              (_TIE | {"METHOD": "fine-tuning"}, FAIL, "tie goes to the simpler"),
+              (METHOD_NS | {"METHOD": "feature extraction"}, FAIL, "choose on validation"),
+              (METHOD_NS | {"val_scores": {"feature extraction": 0.9, "fine-tuning": 0.5}, "METHOD": "feature extraction"},
+               FAIL, "score each candidate on the validation set"),
+              (METHOD_NS | {"val_scores": {"fine-tuning": METHOD_NS["val_scores"]["fine-tuning"]}}, FAIL, "exactly the models"),
+              (METHOD_NS | {"val_scores": {k: 100 * v for k, v in METHOD_NS["val_scores"].items()}}, FAIL, "percentage"),
+              (METHOD_NS | {"METHOD": "fine tuning"}, FAIL, "should be one of"),
+              (METHOD_NS | {"METHOD": 1}, FAIL, "should be one of"),
+              (METHOD_NS | {"val_scores": ____}, NOT_ATTEMPTED, "")],
+    "10.q5": [(_report_ns(), PASS, ""),
+              (_report_ns(**{"test accuracy": 84.0}), FAIL, "percentage"),
+              (_report_ns(**{"test accuracy": 0.89, "validation accuracy": 0.84}), FAIL, "not the validation accuracy"),
+              (_report_ns(**{"when not to deploy": ____}), NOT_ATTEMPTED, ""),
+              (_report_ns(**{"when not to deploy": "____"}), FAIL, "sentence of your own"),
+              (_report_ns(**{"why this source": "best"}), FAIL, "6 words or more"),
+              (_report_ns(**{"when not to deploy": "the best probe accuracy on validation by nine points"}), FAIL,
+               "say the same thing"),
+              (_report_ns(**{"images per class": {"brick": 24, "rocket": 6}}), FAIL, "count per class"),
+              (_report_ns(**{"method": "feature extraction"}), FAIL, "choices you made"),
+              (_report_ns(**{"weakest class": 3}), FAIL, "name a class"),
+              (_report_ns(**{"model size (MB)": 0}), FAIL, "above 0"),
+              ({**_report_ns(), "report": {k: v for k, v in _report_ns()["report"].items() if k != "ms per image"}},
+               FAIL, "'ms per image'"),
+              ({**_report_ns(), "report": str(_report_ns()["report"])}, FAIL, "should be a dict")],
+}
+
+
+
+def _predict_cases():
+    """`predict` of a real model (EfficientNet-Lite0's frozen features + a probe, ~10 s) and wrong ones, each scored on
+    fresh unseen photos; the record of opened unseen photos is given as the grader exports it."""
+    import tempfile
+    from pathlib import Path
+
+    from tl_course import capstone, data, deploy
+
+    folder = data.write_sample_folder(Path(tempfile.mkdtemp(prefix="capstone_test_")), seed=0)
+    split = data.split_files(data.image_files(folder), seed=0)
+    tr, va = (data.load_files(split[s], 48) for s in ("train", "val"))
+    _, fitted = capstone.score_sources(("efficientnet-lite0",), tr, va, progress=False)
+    good = deploy.Predictor(capstone.with_probe(*fitted["efficientnet-lite0"]), tr.classes, 48).predict_files
+    rng = np.random.default_rng(0)
+    clean = {"__tl_unseen_opened__": []}
+    return [({"predict": good, **clean}, PASS, ""),
+            ({"predict": lambda paths: np.array(good(paths)), **clean}, PASS, ""),
+            ({"predict": good, "__tl_unseen_opened__": ["/tmp/tl_course_unseen_x1/0a1b.png"]}, FAIL, "before grading"),
+            ({"predict": lambda paths: ["brick"] * len(paths), **clean}, FAIL, "one class"),
+            ({"predict": lambda paths: [tr.classes.index(c) for c in good(paths)], **clean}, FAIL, "class index"),
+            ({"predict": lambda paths: good(paths)[:-1], **clean}, FAIL, "answers for"),
+            ({"predict": lambda paths: good(paths[0]), **clean}, ERROR, "list of image files"),
+            ({"predict": lambda paths: [c.upper() for c in good(paths)], **clean}, FAIL, "not a class"),
+            ({"predict": lambda paths: list(rng.choice(tr.classes, len(paths))), **clean}, FAIL, "unseen photos right"),
+            ({"predict": lambda paths: ", ".join(good(paths)), **clean}, FAIL, "one class name per path"),
+            ({"predict": lambda paths: None, **clean}, FAIL, "return"),
+            ({"predict": "the model", **clean}, FAIL, "should be a function"),
+            ({"predict": lambda paths: ____, **clean}, NOT_ATTEMPTED, "")]
+
+
 CASES = {
     "00.q1": [({"num_images": 1797}, PASS, ""),
               ({"num_images": ____}, NOT_ATTEMPTED, "blank"),
@@ -1119,11 +1324,12 @@ CASES = {
 CASES.update(CASES_07)
 CASES.update(CASES_08)
 CASES.update(CASES_09)
+CASES.update(CASES_10)
 
 
 # Cases that train or adapt networks are built when a test first needs them, not at import: (builder, how many).
 LAZY_CASES = {"03.q2": (_extractor_cases, 16), "04.q2": (_partial_fine_tune_cases, 14), "05.q2": (_adabn_cases, 12),
-              "08.q3": (_tfidf_cases, 7)}
+              "08.q3": (_tfidf_cases, 7), "10.q4": (_predict_cases, 13)}
 _BUILT: dict = {}
 
 

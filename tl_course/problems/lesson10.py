@@ -30,9 +30,9 @@ AUDIT = "__tl_unseen_opened__"   # the grader exports the kernel's record under 
 def _check_split(split_by_class):
     if not callable(split_by_class):
         raise CheckFailed(f"`split_by_class` should be a function, but it is {kind_of(split_by_class)}.")
-    cases = [(np.repeat(np.arange(4), [48, 20, 12, 3]), 0.25, 0.25),          # unequal classes, one of only 3
+    cases = [(np.repeat(np.arange(5), [48, 20, 12, 11, 3]), 0.25, 0.25),      # unequal; 11 × 0.25 rounds up
              (np.array([2, 0, 1, 0, 2, 1, 0, 1, 2, 0, 0, 0, 1, 2, 0]).tolist(), 0.2, 0.2),   # a list, shuffled
-             (torch.tensor(np.repeat([5, 9], [30, 10])), 0.3, 0.1)]            # a tensor, labels not 0..k-1
+             (torch.tensor(np.repeat([5, 9, 7], [30, 10, 3])), 0.3, 0.1)]      # a tensor; 3 × 0.1 rounds to 0
     for i, (labels, val, test) in enumerate(cases, start=1):
         y = np.asarray(labels)
         parts = _split_parts(split_by_class, labels, val, test, 0, i)
