@@ -132,6 +132,8 @@ def test_survey_says_what_the_folder_can_support(tmp_path):
     assert "could not be read" in text and "broken.png" in text
     fine = data.survey(_files({"x": 12, "y": 14}, tmp_path / "fine"))
     assert fine["warnings"] == []
+    lonely = " | ".join(data.survey(_files({"only": 2}, tmp_path / "lonely"))["warnings"])
+    assert "only 1 class" in lonely and "too few to split" in lonely and "only (2)" in lonely
 
 
 def test_load_files_keeps_the_class_order_and_skips_broken_files(tmp_path):
@@ -172,6 +174,9 @@ def test_grey_networks_get_grey_inputs():
     assert G.shape == (2, 1, 8, 8)
     assert torch.allclose(G[0, 0], 0.299 * X[0, 0] + 0.587 * X[0, 1] + 0.114 * X[0, 2], atol=1e-6)
     assert capstone.as_input(colour, X) is not None and capstone.as_input(colour, X).shape == X.shape
+    assert capstone.reads_rgb(colour) is colour
+    shipped = capstone.reads_rgb(grey.eval())
+    assert torch.equal(shipped(X), grey(capstone.as_input(grey, X)))       # the conversion it was trained with
 
 
 def test_with_probe_keeps_the_source_and_predict_files_reads_like_training(tmp_path):

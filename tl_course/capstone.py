@@ -2,8 +2,9 @@
 
 The notebook shows the decisions; this module does the plumbing: `score_sources` (a transferability score and
 a validation probe for each candidate source, lesson 06), `probe_head` (a fitted logistic-regression probe as a
-PyTorch head, so either kind of model ships the same way), `fine_tune_last_block` (lesson 09's second phase),
-`weakest_classes` and `show_report`.
+PyTorch head, so either kind of model ships the same way), `reads_rgb` (a one-channel network behind the grey
+conversion it was trained with, so every shipped model reads colour files alike), `weakest_classes` and
+`show_report`.
 """
 
 from __future__ import annotations
@@ -34,6 +35,19 @@ def as_input(model: nn.Module, X: torch.Tensor) -> torch.Tensor:
     """`X` as the model reads it: colour images turned grey (Pillow's weights) for a one-channel network."""
     X = checks.as_inputs(X, "X")
     return (X * _GREY).sum(1, keepdim=True) if wants_grey(model) and X.shape[1] == 3 else X
+
+
+class _Grey(nn.Module):
+    """RGB images → one grey channel, with `as_input`'s weights: the conversion a grey network was trained with."""
+
+    def forward(self, X):
+        return (X * _GREY.to(X.device, X.dtype)).sum(1, keepdim=True) if X.shape[1] == 3 else X
+
+
+def reads_rgb(model: nn.Module) -> nn.Module:
+    """`model` as a network of colour images: unchanged if it reads RGB, else behind the grey conversion `as_input`
+    applies in training (not Pillow's 8-bit grey), so a Predictor of colour files feeds it what it learned from."""
+    return nn.Sequential(_Grey(), model).eval() if wants_grey(model) else model
 
 
 class _UnitLength(nn.Module):
@@ -88,17 +102,6 @@ def with_probe(model: nn.Module, probe) -> nn.Module:
     out = copy.deepcopy(model)
     out.head = probe_head(probe)
     return models.freeze(out).eval()
-
-
-def fine_tune_last_block(model: nn.Module, train_set, val_set, *, steps: int = 150, lr: float = 1e-4,
-                         seed: int = 0) -> dict:
-    """Unfreeze the last block of `model` (its head already trained) and train on at a small rate (lesson 09).
-
-    In place; the step with the best validation accuracy is kept. Returns `train.fit_steps`' result.
-    """
-    models.unfreeze(model, from_block=len(models.blocks(model)) - 1)
-    X, X_val = as_input(model, train_set.X), as_input(model, val_set.X)
-    return train.fit_steps(model, X, train_set.y, (X_val, val_set.y), steps=steps, lr=lr, eval_every=25, seed=seed)
 
 
 def accuracy(model: nn.Module, data) -> float:

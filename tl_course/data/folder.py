@@ -224,9 +224,10 @@ def survey(files: dict, few: int = 10, imbalance: float = 3.0) -> dict:
 
     Reads only the file headers (fast). Returns `{"counts", "sizes", "modes", "warnings"}`: `sizes` is the
     (smallest, median, largest) shorter side in pixels, `modes` counts Pillow modes ("RGB", "L", ...), and
-    `warnings` holds one sentence per problem found — a class with fewer than `few` images (fine-tuning would
-    overfit: extract features only), classes whose counts differ by `imbalance` times or more (report
-    per-class metrics, weigh the classes), unreadable files, images smaller than 32 pixels.
+    `warnings` holds one sentence per problem found — a single class, a class too small to split (under 3), a
+    class with fewer than `few` images (too few validation images to tell whether fine-tuning helped: extract
+    features only), classes whose counts differ by `imbalance` times or more (report per-class metrics, weigh
+    the classes), unreadable files, images smaller than 32 pixels.
     """
     from PIL import Image
 
@@ -241,12 +242,19 @@ def survey(files: dict, few: int = 10, imbalance: float = 3.0) -> dict:
             except Exception:  # a broken file: load_files will skip it too
                 broken.append(Path(f).name)
     notes = []
-    small = {c: n for c, n in counts.items() if n < few}
+    if len(counts) < 2:
+        notes.append(f"only {len(counts)} class: a classifier needs at least two class sub-folders.")
+    unsplittable = {c: n for c, n in counts.items() if n < 3}
+    if unsplittable:
+        listed = ", ".join(f"{c} ({n})" for c, n in unsplittable.items())
+        notes.append(f"too few to split into train, val and test (3 needed): {listed} — add images or leave the "
+                     f"class out.")
+    small = {c: n for c, n in counts.items() if 3 <= n < few}
     if small:
         listed = ", ".join(f"{c} ({n})" for c, n in sorted(small.items(), key=lambda kv: kv[1]))
         notes.append(f"{len(small)} class{'es' * (len(small) > 1)} with fewer than {few} images: {listed} — "
-                     f"use feature extraction (a frozen base and a new head); fine-tuning that little data "
-                     f"overfits, and validation numbers from so few images are rough.")
+                     f"use feature extraction (a frozen base and a new head): with so few validation images, "
+                     f"validation cannot tell whether fine-tuning helped, and its numbers are rough.")
     if counts and max(counts.values()) >= imbalance * max(1, min(counts.values())):
         hi, lo = max(counts, key=counts.get), min(counts, key=counts.get)
         notes.append(f"unbalanced classes: {hi} has {counts[hi]} images, {lo} {counts[lo]} — split class by class, "

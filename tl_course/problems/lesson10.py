@@ -17,9 +17,10 @@ import torch
 from ..grading import CheckFailed, CustomProblem, call_learner, require_returned, with_ids
 from ._checks import CustomCheck, Function, as_index_array, as_number, kind_of, self_check
 
-UNSEEN_PER_CLASS = 20
-PASS_ACCURACY = 0.55
-"""Accuracy `predict` needs on the unseen photos: the solution scored 0.6x–0.8x over base seeds (see tests)."""
+UNSEEN_PER_CLASS = 30
+PASS_ACCURACY = 0.5
+"""Accuracy `predict` needs on 240 unseen photos. The solution scored 0.64–0.71 on fresh sets at base seeds 0–400
+(3 sets each, 160 photos); 0.5 is 4 standard errors below the lowest, and far above guessing (0.125)."""
 AUDIT = "__tl_unseen_opened__"   # the grader exports the kernel's record under this name (grade._kernel_helpers)
 
 
@@ -109,7 +110,7 @@ def _check_method(candidates, val_set, val_scores, METHOD):
     for name, model in candidates.items():
         given = as_number(val_scores[name], f"val_scores[{name!r}]", fraction=True)
         actual = accuracy(model, val_set)
-        if abs(given - actual) > 1e-4:
+        if abs(given - actual) > 1e-3:              # rounding to 3 decimals is fine; another set is not
             raise CheckFailed(f"val_scores[{name!r}] = {given:.4f}, but that model scores {actual:.4f} on `val_set`: "
                               "score each candidate on the validation set (not training, not test).")
     if METHOD not in val_scores:
@@ -274,13 +275,13 @@ PROBLEMS = with_ids(__name__, {
         ("candidates", "val_set", "val_scores", "METHOD"), _check_method,
         hints=("Score each candidate on the validation set with `capstone.accuracy(model, val_set)`.",
                "Choose the highest validation score; when both round to the same value, keep feature extraction.",
-               "`val_scores = {name: capstone.accuracy(m, val_set) for name, m in candidates.items()}`, then "
-               "`METHOD = max(val_scores, key=lambda n: (round(val_scores[n], 3), n == 'feature extraction'))`")),
+               "`val_scores = {name: capstone.accuracy(m, val_set) for name, m in candidates.items()}`, then compare "
+               "`round(val_scores['fine-tuning'], 3) > round(val_scores['feature extraction'], 3)`")),
     "q4": UnseenPhotos(
         hints=("`predict` receives a list of file paths and returns a list of class names, one per path.",
-               "`deploy.Predictor(model, CLASSES, SIZE, color=...)` reads files the way the training images were read; "
-               "its `predict_files(paths)` returns class names.",
-               "`predictor = deploy.Predictor(model, CLASSES, SIZE, color=not capstone.wants_grey(model))` and "
+               "`deploy.Predictor(capstone.reads_rgb(model), CLASSES, SIZE)` reads files the way the training images "
+               "were read; its `predict_files(paths)` returns class names.",
+               "`predictor = deploy.Predictor(capstone.reads_rgb(model), CLASSES, SIZE)` and "
                "`def predict(paths): return predictor.predict_files(paths)`")),
     "q5": CustomProblem(
         ("report", "SOURCE", "METHOD", "val_scores", "test_accuracy"), _check_report,
