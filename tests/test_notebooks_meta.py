@@ -41,7 +41,9 @@ def test_colab_badge_and_install_point_at_this_notebook(path):
     setup = nb.cells[1].source
     install = colab.INSTALL_RE.search(setup)
     assert install and install["url"] == repo, f"{rel(path)}: Colab install line missing or not {repo}"
-    assert "google.colab" in setup and "runtime.setup(" in setup
+    assert install["extra"] == colab.EXTRA, f"{rel(path)}: Colab installs tl_course[{install['extra']}], not [colab]"
+    # Every setup cell starts the same way, so running one on a stand-in Colab (test_colab_install) tests them all.
+    assert setup.startswith(colab.setup_head(repo)), f"{rel(path)}: the setup cell does not start as colab.SETUP_HEAD"
 
 
 @pytest.mark.parametrize("path", LESSONS, ids=rel)
