@@ -51,11 +51,14 @@ def _copy_package(dest: Path) -> Path:
 
 
 def _site_dirs() -> list[str]:
-    """This environment's site-packages folders, torch's first: the throwaway environment sees them as Colab's."""
+    """This environment's package folders, torch's first: the throwaway environment sees them as Colab's.
+
+    Read from sys.path, not site.getsitepackages(), which misses folders that a .pth file or the system adds.
+    """
     import torch
 
-    dirs = [str(Path(torch.__file__).parents[1]), *site.getsitepackages()]
-    return list(dict.fromkeys(dirs))
+    found = [p for p in sys.path if Path(p).name in ("site-packages", "dist-packages") and Path(p).is_dir()]
+    return list(dict.fromkeys([str(Path(torch.__file__).parents[1]), *site.getsitepackages(), *found]))
 
 
 def _pip_flags() -> list[str]:
