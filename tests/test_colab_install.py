@@ -14,10 +14,12 @@ import site
 import subprocess
 import sys
 import venv
+from importlib import metadata
 from pathlib import Path
 
 import nbformat
 import pytest
+from packaging.version import Version
 
 from tl_course import colab
 
@@ -62,8 +64,16 @@ def _site_dirs() -> list[str]:
 
 
 def _pip_flags() -> list[str]:
-    """Offline flags when setuptools is here to build the course; else pip fetches it for an isolated build."""
-    return ["--no-index", "--no-build-isolation"] if importlib.util.find_spec("setuptools") else []
+    """Offline flags when this environment can build a wheel of the course; else pip fetches setuptools itself.
+
+    setuptools builds wheels on its own from 70.1; older releases need the `wheel` package beside them.
+    """
+    try:
+        version = Version(metadata.version("setuptools"))
+    except metadata.PackageNotFoundError:
+        return []
+    builds = version >= Version("70.1") or importlib.util.find_spec("wheel") is not None
+    return ["--no-index", "--no-build-isolation"] if builds else []
 
 
 @pytest.fixture
