@@ -1,9 +1,9 @@
 """Installing the course on Colab, tested here: a throwaway environment that already has torch (as Colab does),
 the course installed from this checkout, and a notebook's setup cell run with a stand-in `google.colab`.
 
-Each test builds the course offline (`--no-index --no-build-isolation`, setuptools from this environment), so
-pip can only use what is installed: had it wanted another torch, the install would fail instead of downloading one.
-About 10 s per test on 2 cores.
+Each test builds the course offline (`--no-index --no-build-isolation`, with the setuptools the `dev` extra
+installs), so pip can only use what is installed: had it wanted another torch, the install would fail instead of
+downloading one. About 13 s per test on 2 cores.
 """
 
 import importlib.util
