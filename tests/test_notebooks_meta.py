@@ -41,7 +41,24 @@ def test_colab_badge_and_install_point_at_this_notebook(path):
     setup = nb.cells[1].source
     install = colab.INSTALL_RE.search(setup)
     assert install and install["url"] == repo, f"{rel(path)}: Colab install line missing or not {repo}"
-    assert "google.colab" in setup and "runtime.setup(" in setup
+    assert install["extra"] == colab.EXTRA, f"{rel(path)}: Colab installs tl_course[{install['extra']}], not [colab]"
+    # Every setup cell starts the same way, so running one on a stand-in Colab (test_colab_install) tests them all.
+    assert setup.startswith(colab.setup_head(repo)), f"{rel(path)}: the setup cell does not start as colab.SETUP_HEAD"
+
+
+def test_a_fork_rewrites_only_the_badge_and_the_install_line(tmp_path):
+    source = ROOT / "lessons" / "09_workflow.ipynb"
+    copy = tmp_path / source.name
+    copy.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    fork = "https://github.com/someone/fork"
+    nb = nbformat.read(copy, as_version=4)
+    assert colab.sync_notebook(nb, "lessons/09_workflow.ipynb", fork)
+    colab.write_sources(copy, nb)
+    before, after = source.read_text().splitlines(), copy.read_text().splitlines()
+    changed = [(a, b) for a, b in zip(before, after) if a != b]
+    assert len(before) == len(after) and len(changed) == 2, changed
+    assert "colab.research.google.com/github/someone/fork/blob/main/lessons/09_workflow.ipynb" in changed[0][1]
+    assert f"tl_course[colab] @ git+{fork}" in changed[1][1]
 
 
 @pytest.mark.parametrize("path", LESSONS, ids=rel)

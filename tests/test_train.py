@@ -1,6 +1,7 @@
 """Training plumbing: fit / evaluate / predict / extract_features, history, early stopping."""
 
 import copy
+import sys
 
 import numpy as np
 import pytest
@@ -64,6 +65,59 @@ def test_fit_augments_training_batches_only():
             progress=False, device="cpu")
     assert seen[:3] == [16, 16, 8] and len(seen) == 15 * 3  # every training batch, never validation
     assert h.train_acc[-1] > 0.95 and h.val_acc[-1] < 0.7
+
+
+def test_history_is_the_size_weighted_mean_of_the_batch_losses_to_the_last_bit():
+    X, y = blobs(40)
+    batches = []
+
+    def loss_fn(logits, target):
+        loss = nn.functional.cross_entropy(logits, target)
+        batches.append((loss.item(), len(target), (logits.argmax(1) == target).sum().item()))
+        return loss
+
+    torch.manual_seed(0)
+    h = fit(nn.Linear(5, 2), (X, y), num_epochs=1, batch_size=16, loss_fn=loss_fn, progress=False, device="cpu")
+    assert [n for _, n, _ in batches] == [16, 16, 8]
+    total = 0.0
+    for loss, n, _ in batches:          # the order a Python float sum of `.item()` per batch used
+        total += loss * n
+    assert h.train_loss == [total / 40] and h.train_acc == [sum(c for _, _, c in batches) / 40]
+
+
+def _host_reads_from(module_file, monkeypatch):
+    """Count the calls in `module_file` that copy a tensor's value to Python (each one waits for a GPU)."""
+    calls = []
+    for name in ("item", "tolist", "__float__", "__int__", "__bool__", "cpu", "numpy"):
+        original = getattr(torch.Tensor, name)
+
+        def counted(self, *args, _original=original, **kwargs):
+            if sys._getframe(1).f_code.co_filename == module_file:
+                calls.append(1)
+            return _original(self, *args, **kwargs)
+
+        monkeypatch.setattr(torch.Tensor, name, counted)
+    return calls
+
+
+def test_fit_reads_losses_from_the_device_once_per_pass_not_once_per_batch(monkeypatch):
+    X, y = blobs(64)
+    counts = []
+    for batch_size in (32, 4):                      # 2 and 16 batches per epoch
+        calls = _host_reads_from(train.__file__, monkeypatch)
+        model = nn.Linear(5, 2)
+        fit(model, (X, y), (X, y), num_epochs=2, batch_size=batch_size, optimizer=torch.optim.SGD(model.parameters()),
+            progress=False, device="cpu")
+        counts.append(len(calls))
+        monkeypatch.undo()
+    assert counts[0] == counts[1] > 0, f"host reads with 2 and 16 batches per epoch: {counts}"
+
+
+def test_batches_are_pinned_for_a_cuda_device_only_when_they_live_on_the_cpu():
+    X, y = blobs(8)
+    assert train._pins("cuda") and train._pins(torch.device("cuda", 0)) and not train._pins("cpu")
+    assert as_loader((X, y), pin_memory=True).pin_memory and not as_loader((X, y)).pin_memory
+    assert not as_loader(torch.utils.data.StackDataset(X, y), pin_memory=True).pin_memory   # not known to be on the CPU
 
 
 def test_fit_refuses_fully_frozen_model():

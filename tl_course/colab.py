@@ -2,10 +2,12 @@
 
 The URL lives in pyproject's `[project.urls] Repository`. After changing it (e.g. in a fork), run
 `python -m tl_course.colab` from the repository root to rewrite every notebook; a test checks they agree.
+The install line asks for the `colab` extra: only what Colab lacks, so Colab's own torch stays.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 from pathlib import Path
@@ -13,8 +15,17 @@ from pathlib import Path
 BADGE_IMAGE = "https://colab.research.google.com/assets/colab-badge.svg"
 BRANCH = "main"
 BADGE_RE = re.compile(r"\[!\[Open In Colab\]\([^)]*\)\]\((?P<url>[^)]*)\)")
-INSTALL_RE = re.compile(r'(?P<head>%pip install -q ")tl_course\[all\] @ git\+(?P<url>[^"]*)(?P<tail>")')
+INSTALL_RE = re.compile(r'(?P<head>%pip install -q ")tl_course\[(?P<extra>[\w,-]+)\] @ git\+(?P<url>[^"]*)(?P<tail>")')
+EXTRA = "colab"
 NOTEBOOK_DIRS = ("lessons", "exercises", "solutions")
+# How every notebook's setup cell starts: a test checks each one against it and runs one on a stand-in Colab.
+SETUP_HEAD = """\
+# Setup: on Colab, install the course package first (skipped elsewhere); then pick device, seed and scale.
+import sys
+if "google.colab" in sys.modules:
+    %pip install -q "{requirement}"
+from tl_course import runtime
+cfg = runtime.setup()"""
 
 
 def repo_url(root: Path = Path(".")) -> str:
@@ -44,6 +55,16 @@ def badge(repo: str, path: str) -> str:
     return f"[![Open In Colab]({BADGE_IMAGE})]({badge_url(repo, path)})"
 
 
+def requirement(repo: str) -> str:
+    """Return what the Colab install line asks pip for: the `colab` extra from GitHub repo `repo`."""
+    return f"tl_course[{EXTRA}] @ git+{repo}"
+
+
+def setup_head(repo: str) -> str:
+    """Return the lines every notebook's setup cell starts with (install on Colab, then `runtime.setup()`)."""
+    return SETUP_HEAD.format(requirement=requirement(repo))
+
+
 def sync_notebook(nb, path: str, repo: str | None = None) -> bool:
     """Point `nb`'s badge at `path` and its Colab install line at `repo`; return True if anything changed."""
     repo = repo or repo_url()
@@ -53,10 +74,22 @@ def sync_notebook(nb, path: str, repo: str | None = None) -> bool:
         if cell.cell_type == "markdown":
             new = BADGE_RE.sub(lambda m: badge(repo, path), new)
         elif cell.cell_type == "code":
-            new = INSTALL_RE.sub(lambda m: f"{m['head']}tl_course[all] @ git+{repo}{m['tail']}", new)
+            new = INSTALL_RE.sub(lambda m: f"{m['head']}{requirement(repo)}{m['tail']}", new)
         if new != cell.source:
             cell.source, changed = new, True
     return changed
+
+
+def write_sources(path: Path, nb) -> None:
+    """Write `nb`'s cell sources into the notebook file at `path`, leaving the rest of the file byte for byte.
+
+    `nbformat.writes` would also sort every cell's keys: a diff of hundreds of lines for a one-line change.
+    """
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    for cell, new in zip(raw["cells"], nb.cells, strict=True):
+        if "".join(cell["source"]) != new.source:
+            cell["source"] = new.source.splitlines(keepends=True)
+    path.write_text(json.dumps(raw, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 def main(argv=None) -> int:
@@ -69,7 +102,7 @@ def main(argv=None) -> int:
         for path in sorted((root / folder).glob("*.ipynb")):
             nb = nbformat.read(path, as_version=4)
             if sync_notebook(nb, path.as_posix(), repo):
-                path.write_text(nbformat.writes(nb) + "\n")
+                write_sources(path, nb)
                 print(f"updated {path}")
     return 0
 
