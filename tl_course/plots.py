@@ -139,8 +139,9 @@ def show_mistakes(images, y_true, y_pred=None, probs=None, class_names=None, k: 
                 if c >= 2][:3]
     summary = f"{len(wrong)} of {len(y_true)} wrong" + ("; most often " + ", ".join(frequent) if frequent else "")
     title = f"{title}\n{summary}" if title else summary
+    title_width = 0.09 * max(len(line) for line in title.split("\n"))    # inches, at the title's font size
     if not len(wrong):
-        fig, ax = _figure(figsize=(4, 1))
+        fig, ax = _figure(figsize=(max(4, title_width), 1))
         ax.axis("off")
         ax.text(0.5, 0.5, f"no mistakes: all {len(y_true)} predictions are right", ha="center", va="center")
         ax.set_title(title, fontsize=9)
@@ -149,10 +150,12 @@ def show_mistakes(images, y_true, y_pred=None, probs=None, class_names=None, k: 
     shown = wrong[:k]
     labels = [f"true {name(y_true[i])}\nsaid {name(y_pred[i])}"
               + ("" if confidence is None else f" ({confidence[i]:.2f})") for i in shown]
-    fig = show_images(images[shown], labels, ncols=ncols, cmap=cmap, title=title, scale=scale)
+    longest = max(len(line) for label in labels for line in label.split("\n"))
+    fig = show_images(images[shown], labels, ncols=ncols, cmap=cmap, title=title, scale=max(scale, 0.08 * longest))
     rows = math.ceil(len(shown) / min(ncols, len(shown)))
-    fig.set_size_inches(fig.get_figwidth(), fig.get_figheight() + 0.3 * rows + 0.15 * title.count("\n") + 0.3)
-    fig.tight_layout()                                   # room for two-line panel titles and the summary
+    fig.set_size_inches(max(fig.get_figwidth(), title_width),
+                        fig.get_figheight() + 0.3 * rows + 0.2 * title.count("\n") + 0.3)
+    fig.tight_layout()                                   # room for the panels' two-line titles and the summary
     return fig
 
 
