@@ -113,6 +113,13 @@ def show_images(images, labels=None, ncols: int = 10, cmap: str = "gray", title:
     return fig
 
 
+def _frequent_confusions(y_true, y_pred, name, top: int = 3) -> list[str]:
+    """Up to `top` (true, said) pairs seen at least twice, most frequent first, as "true→said ×count"."""
+    pairs, counts = np.unique(np.stack([y_true, y_pred], 1), axis=0, return_counts=True)
+    order = np.argsort(-counts, kind="stable")[:top]
+    return [f"{name(pairs[j, 0])}→{name(pairs[j, 1])} ×{counts[j]}" for j in order if counts[j] >= 2]
+
+
 def show_mistakes(images, y_true, y_pred=None, probs=None, class_names=None, k: int = 8, ncols: int = 8,
                   cmap: str = "gray", scale: float = 1.2, title: str | None = None):
     """Show up to `k` wrongly predicted images (N, H, W) or (N, C, H, W), each titled "true 3 / said 8 (0.93)".
@@ -134,9 +141,7 @@ def show_mistakes(images, y_true, y_pred=None, probs=None, class_names=None, k: 
     confidence = None if probs is None else probs[np.arange(len(probs)), y_pred]
     if confidence is not None:                       # most confident first; ties keep the lower index first
         wrong = wrong[np.argsort(-confidence[wrong], kind="stable")]
-    pairs, counts = np.unique(np.stack([y_true[wrong], y_pred[wrong]], 1), axis=0, return_counts=True)
-    frequent = [f"{name(t)}→{name(p)} ×{c}" for (t, p), c in sorted(zip(pairs.tolist(), counts), key=lambda x: -x[1])
-                if c >= 2][:3]
+    frequent = _frequent_confusions(y_true[wrong], y_pred[wrong], name)
     summary = f"{len(wrong)} of {len(y_true)} wrong" + ("; most often " + ", ".join(frequent) if frequent else "")
     title = f"{title}\n{summary}" if title else summary
     title_width = 0.09 * max(len(line) for line in title.split("\n"))    # inches, at the title's font size
