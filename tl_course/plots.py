@@ -7,6 +7,8 @@ import math
 
 import numpy as np
 
+from . import checks
+
 
 def _figure(ax=None, figsize=(6, 3.5)):
     """Return (fig, ax), making a new figure unless an axis is given."""
@@ -108,6 +110,57 @@ def show_images(images, labels=None, ncols: int = 10, cmap: str = "gray", title:
     if title:
         fig.suptitle(title)
     fig.tight_layout()
+    return fig
+
+
+def _frequent_confusions(y_true, y_pred, name, top: int = 3) -> list[str]:
+    """Up to `top` (true, said) pairs seen at least twice, most frequent first, as "true→said ×count"."""
+    pairs, counts = np.unique(np.stack([y_true, y_pred], 1), axis=0, return_counts=True)
+    order = np.argsort(-counts, kind="stable")[:top]
+    return [f"{name(pairs[j, 0])}→{name(pairs[j, 1])} ×{counts[j]}" for j in order if counts[j] >= 2]
+
+
+def show_mistakes(images, y_true, y_pred=None, probs=None, class_names=None, k: int = 8, ncols: int = 8,
+                  cmap: str = "gray", scale: float = 1.2, title: str | None = None):
+    """Show up to `k` wrongly predicted images (N, H, W) or (N, C, H, W), each titled "true 3 / said 8 (0.93)".
+
+    With `probs` (N, classes) the most confident mistakes come first, each with the probability of the class it
+    was given (`y_pred` defaults to the argmax of `probs`); with `y_pred` alone, the first `k` mistakes in order.
+    The figure's title counts the mistakes and names the (true → said) pairs seen at least twice, most frequent
+    first. With no mistakes the figure says so.
+    """
+    if y_pred is None and probs is None:
+        raise ValueError("Give the predicted classes `y_pred`, the class probabilities `probs`, or both.")
+    k, y_true = checks.whole(k, "k"), checks.as_labels(y_true, "y_true", indices=True)
+    probs = None if probs is None else checks.as_probabilities(probs, "probs", len(y_true), "y_true")
+    y_pred = probs.argmax(1) if y_pred is None else checks.as_labels(y_pred, "y_pred", len(y_true), "y_true")
+    images = np.asarray(images.detach().cpu() if hasattr(images, "detach") else images)
+    checks.same_length("one image per label", images=images, y_true=y_true)
+    name = (lambda c: str(class_names[c])) if class_names is not None else str
+    wrong = np.flatnonzero(y_pred != y_true)
+    confidence = None if probs is None else probs[np.arange(len(probs)), y_pred]
+    if confidence is not None:                       # most confident first; ties keep the lower index first
+        wrong = wrong[np.argsort(-confidence[wrong], kind="stable")]
+    frequent = _frequent_confusions(y_true[wrong], y_pred[wrong], name)
+    summary = f"{len(wrong)} of {len(y_true)} wrong" + ("; most often " + ", ".join(frequent) if frequent else "")
+    title = f"{title}\n{summary}" if title else summary
+    title_width = 0.09 * max(len(line) for line in title.split("\n"))    # inches, at the title's font size
+    if not len(wrong):
+        fig, ax = _figure(figsize=(max(4, title_width), 1))
+        ax.axis("off")
+        ax.text(0.5, 0.5, f"no mistakes: all {len(y_true)} predictions are right", ha="center", va="center")
+        ax.set_title(title, fontsize=9)
+        fig.tight_layout()
+        return fig
+    shown = wrong[:k]
+    labels = [f"true {name(y_true[i])}\nsaid {name(y_pred[i])}"
+              + ("" if confidence is None else f" ({confidence[i]:.2f})") for i in shown]
+    longest = max(len(line) for label in labels for line in label.split("\n"))
+    fig = show_images(images[shown], labels, ncols=ncols, cmap=cmap, title=title, scale=max(scale, 0.08 * longest))
+    rows = math.ceil(len(shown) / min(ncols, len(shown)))
+    fig.set_size_inches(max(fig.get_figwidth(), title_width),
+                        fig.get_figheight() + 0.3 * rows + 0.2 * title.count("\n") + 0.3)
+    fig.tight_layout()                                   # room for the panels' two-line titles and the summary
     return fig
 
 
