@@ -83,6 +83,9 @@ def test_unseen_photos_are_flat_unlabelled_and_recorded(tmp_path, clean_record):
     (tmp_path / "other.txt").write_text("x")               # not an unseen photo: not recorded
     assert clean_record == [paths[0], paths[1], paths[2], paths[3]]
     assert data.unseen_opened() == clean_record and data.unseen_opened() is not clean_record
+    clean_record.clear()
+    subprocess.run([sys.executable, "-c", "print('write_unseen_photos')"], check=True, capture_output=True)
+    assert len(clean_record) == 1 and clean_record[0].startswith("a new process")
     fresh = data.write_unseen_photos(per_class=1, parent=tmp_path)[0]
     assert Path(fresh[0]).parent != folder                 # a new folder each time
 
@@ -217,15 +220,19 @@ def test_a_model_trained_on_unseen_photos_fails_in_the_learners_own_python(clean
     def predict(files):
         return [min(pixels, key=lambda lab: abs(pixels[lab] - data.read_image(f, 8).mean().item())) for f in files]
 
-    result = grading.registry()["10.q4"].grade({"predict": predict})
+    ns = {"predict": predict, "model": nn.Sequential(nn.Flatten(), nn.Linear(3 * 48 * 48, 8)),
+          "CLASSES": tuple(data.TEXTURE_IMAGES), "SIZE": 48}
+    result = grading.registry()["10.q4"].grade(ns)
     assert result.status == FAIL and "before grading" in result.message and "restart the kernel" in result.message
-    assert grading.registry()["10.q4"].grade({"predict": predict, "__tl_unseen_opened__": [paths[0]]}).status == FAIL
+    assert grading.registry()["10.q4"].grade(dict(ns, __tl_unseen_opened__=[paths[0]])).status == FAIL
 
 
 def test_the_checks_own_reading_of_unseen_photos_is_not_held_against_the_learner(clean_record, monkeypatch, tmp_path):
     from tl_course.problems import lesson10
 
     monkeypatch.setenv("TL_COURSE_SCRATCH", str(tmp_path))
+    problem, model, classes = lesson10.PROBLEMS["q4"], nn.Sequential(nn.Flatten(), nn.Linear(3 * 8 * 8, 8)), tuple(
+        data.TEXTURE_IMAGES)
     seen = []
 
     def predict(files):
@@ -233,8 +240,29 @@ def test_the_checks_own_reading_of_unseen_photos_is_not_held_against_the_learner
         return [Image.open(f).mode for f in files]   # reads every file: recorded, then forgotten by the check
 
     with pytest.raises(lesson10.CheckFailed, match="not a class"):
-        lesson10._score_unseen(predict)
+        problem._score(predict, model, classes, 8)
     assert clean_record == [] and all(Path(f).parent.parent == tmp_path for f in seen[0])
     assert not list(tmp_path.iterdir())                      # the photos are deleted after the check
-    accuracy, said = lesson10._score_unseen(lambda files: ["moon"] * len(files))
-    assert accuracy == pytest.approx(1 / 8) and clean_record == []
+    accuracy, said, agree = problem._score(lambda files: ["moon"] * len(files), model, classes, 8)
+    assert accuracy == pytest.approx(1 / 8) and clean_record == [] and 0 <= agree <= 1
+
+
+def test_predict_that_makes_unseen_photos_of_its_own_fails(clean_record, monkeypatch, tmp_path):
+    from tl_course import grading
+    from tl_course.grading import Result
+
+    monkeypatch.setenv("TL_COURSE_SCRATCH", str(tmp_path))
+
+    def predict(files):                                      # labelled neighbours written at grading time
+        own, labels = data.write_unseen_photos(per_class=1, parent=tmp_path)
+        return [labels[0]] * (len(files) - 1) + [labels[1]]
+
+    problem = grading.registry()["10.q4"]
+    result = problem.grade({"predict": predict, "model": nn.Sequential(nn.Flatten(), nn.Linear(3 * 48 * 48, 8)),
+                            "CLASSES": tuple(data.TEXTURE_IMAGES), "SIZE": 48, "__tl_unseen_opened__": []})
+    assert result.status == FAIL and "of its own" in result.message
+    problem._folder = tmp_path / "tl_course_unseen_checks"  # the grader's second look at the kernel's record
+    ok = Result("10.q4", PASS, "")
+    assert problem.recheck(ok, [str(problem._folder / "a.png")]) is ok
+    assert problem.recheck(ok, [str(problem._folder / "a.png"), "/tmp/tl_course_unseen_x/b.png"]).status == FAIL
+    assert problem.recheck(ok, None).status == FAIL

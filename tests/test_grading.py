@@ -3,6 +3,8 @@
 Each case is a namespace (what the learner's notebook holds) and the status/message we expect.
 """
 
+import functools
+
 import numpy as np
 import pytest
 import torch
@@ -1032,11 +1034,12 @@ def _method_ns():
     with torch.no_grad():
         bad[1].weight.zero_(); bad[1].bias.copy_(torch.tensor([1.0, 0.0]))   # always 0
     val_set = data.ImageData(X, y, ("a", "b"))
+    train_set, test_set = data.ImageData(X[:20] * 0.5, y[:20], ("a", "b")), data.ImageData(X[20:], y[20:], ("a", "b"))
     from tl_course import capstone
     scores = {"feature extraction": capstone.accuracy(bad, val_set), "fine-tuning": capstone.accuracy(good, val_set)}
     assert scores["fine-tuning"] > scores["feature extraction"] + 0.2
     return {"candidates": {"feature extraction": bad, "fine-tuning": good}, "val_set": val_set,
-            "val_scores": scores, "METHOD": "fine-tuning"}
+            "train_set": train_set, "test_set": test_set, "val_scores": scores, "METHOD": "fine-tuning"}
 
 
 METHOD_NS = _method_ns()
@@ -1046,21 +1049,24 @@ _TIE["val_scores"] = {k: METHOD_NS["val_scores"]["fine-tuning"] for k in _TIE["c
 
 
 def _report_ns(**changes):
-    from tl_course import data
+    from tl_course import capstone, data
 
+    model, val_set, test_set = METHOD_NS["candidates"]["fine-tuning"], METHOD_NS["val_set"], METHOD_NS["test_set"]
+    row = {"model": "TorchScript", "size (MB)": 13.5, "ms / image (batch 1)": 4.2, "accuracy": 0.8}
     report = {"images per class": dict(data.SAMPLE_COUNTS), "source model": "efficientnet-lite0",
               "why this source": "the best probe accuracy on validation by nine points",
-              "method": "fine-tuning", "validation accuracy": 0.89, "test accuracy": 0.84, "weakest class": "camera",
+              "method": "fine-tuning", "validation accuracy": capstone.accuracy(model, val_set),
+              "test accuracy": capstone.accuracy(model, test_set), "weakest class": "camera",
               "model size (MB)": 13.5, "ms per image": 4.2,
               "when not to deploy": "on photos of other scenes, cameras or lighting than the training photos"}
     report.update(changes)
-    return {"report": report, "SOURCE": "efficientnet-lite0", "METHOD": "fine-tuning",
-            "val_scores": {"feature extraction": 0.86, "fine-tuning": 0.89}, "test_accuracy": 0.84}
+    return {"report": report, "SOURCE": "efficientnet-lite0", "METHOD": "fine-tuning", "model": model,
+            "val_set": val_set, "test_set": test_set, "weakest": ["camera", "astronaut"], "row": row}
 
 
 CASES_10 = {
     "10.q1": [({"split_by_class": split_ok}, PASS, ""),
-              ({"split_by_class": lambda *a: {k: np.asarray(v) for k, v in split_ok(*a).items()}}, PASS, ""),
+              ({"split_by_class": lambda labels, val=0.25, test=0.25, seed=0: {k: np.asarray(v) for k, v in split_ok(labels, val, test, seed).items()}}, PASS, ""),
               ({"split_by_class": split_not_per_class}, FAIL, "round("),
               ({"split_by_class": split_no_minimum}, FAIL, "at least 1"),
               ({"split_by_class": split_slice}, FAIL, "shuffle each class"),
@@ -1069,17 +1075,12 @@ CASES_10 = {
               ({"split_by_class": split_swapped}, FAIL, "test case 3"),
               ({"split_by_class": split_overlap}, FAIL, "exactly one split"),
               ({"split_by_class": split_int_floor}, FAIL, "test case 1"),
-              ({"split_by_class": lambda *a: list(split_ok(*a).values())}, FAIL, "keys 'train', 'val' and 'test'"),
+              ({"split_by_class": lambda labels, val=0.25, test=0.25, seed=0: list(split_ok(labels, val, test, seed).values())}, FAIL,
+               "keys 'train', 'val' and 'test'"),
               ({"split_by_class": "stratified"}, FAIL, "should be a function"),
-              ({"split_by_class": lambda *a: ____}, NOT_ATTEMPTED, "")],
-    "10.q2": [({"rows": ROWS_10, "SOURCE": "efficientnet-lite0"}, PASS, ""),
-              ({"rows": ROWS_10, "SOURCE": "cnn-printed-digits"}, FAIL, "LogME is a first opinion"),
-              ({"rows": ROWS_10, "SOURCE": "cnn-printed-letters"}, FAIL, "best validation accuracy"),
-              ({"rows": ROWS_10, "SOURCE": 0}, FAIL, "name of a source"),
-              ({"rows": ROWS_10, "SOURCE": "EfficientNet"}, FAIL, "not one of the scored"),
-              ({"rows": ROWS_10, "SOURCE": ROWS_10[0]}, FAIL, "name of a source"),
-              ({"rows": "table", "SOURCE": "efficientnet-lite0"}, FAIL, "score_sources"),
-              ({"rows": ROWS_10, "SOURCE": ____}, NOT_ATTEMPTED, "")],
+              ({"split_by_class": lambda labels, val=0.25, test=0.25, seed=0: ____}, NOT_ATTEMPTED, ""),
+              ({"split_by_class": lambda labels, v=0.25, t=0.25, seed=0: split_ok(labels, v, t, seed)}, ERROR,
+               "unexpected keyword")],
     "10.q3": [(METHOD_NS, PASS, ""),
               (_TIE | {"METHOD": "feature extraction"}, PASS, ""),
               (_TIE | {"METHOD": "fine-tuning"}, FAIL, "tie goes to the simpler"),
@@ -1093,7 +1094,12 @@ CASES_10 = {
               (METHOD_NS | {"val_scores": ____}, NOT_ATTEMPTED, "")],
     "10.q5": [(_report_ns(), PASS, ""),
               (_report_ns(**{"test accuracy": 84.0}), FAIL, "percentage"),
-              (_report_ns(**{"test accuracy": 0.89, "validation accuracy": 0.84}), FAIL, "not the validation accuracy"),
+              (_report_ns(**{"test accuracy": 0.5, "validation accuracy": 1.0}), FAIL, "of the chosen model"),
+              (_report_ns(**{"weakest class": "astronaut"}), FAIL, "lowest test recall"),
+              (_report_ns(**{"model size (MB)": 13500.0}), FAIL, "in those units"),
+              (_report_ns(**{"when not to deploy": "TODO: write when not to deploy this model"}), FAIL, "of your own"),
+              (_report_ns(**{"why this source": "it had the best test accuracy of all three sources"}), FAIL,
+               "chosen on validation"),
               (_report_ns(**{"when not to deploy": ____}), NOT_ATTEMPTED, ""),
               (_report_ns(**{"when not to deploy": "____"}), FAIL, "sentence of your own"),
               (_report_ns(**{"why this source": "best"}), FAIL, "6 words or more"),
@@ -1101,8 +1107,8 @@ CASES_10 = {
                "say the same thing"),
               (_report_ns(**{"images per class": {"brick": 24, "rocket": 6}}), FAIL, "count per class"),
               (_report_ns(**{"method": "feature extraction"}), FAIL, "choices you made"),
-              (_report_ns(**{"weakest class": 3}), FAIL, "name a class"),
-              (_report_ns(**{"model size (MB)": 0}), FAIL, "above 0"),
+              (_report_ns(**{"weakest class": 3}), FAIL, "lowest test recall"),
+              (_report_ns(**{"model size (MB)": 0}), FAIL, "measured value"),
               ({**_report_ns(), "report": {k: v for k, v in _report_ns()["report"].items() if k != "ms per image"}},
                FAIL, "'ms per image'"),
               ({**_report_ns(), "report": str(_report_ns()["report"])}, FAIL, "should be a dict")],
@@ -1110,31 +1116,77 @@ CASES_10 = {
 
 
 
-def _predict_cases():
-    """`predict` of a real model (EfficientNet-Lite0's frozen features + a probe, ~10 s) and wrong ones, each scored on
-    fresh unseen photos; the record of opened unseen photos is given as the grader exports it."""
+@functools.lru_cache(maxsize=None)
+def _capstone_setup():
+    """The exercise's data at seed 0 and the frozen EfficientNet-Lite0 with its probe (~15 s, built once)."""
     import tempfile
     from pathlib import Path
 
-    from tl_course import capstone, data, deploy
+    from tl_course import capstone, data
 
     folder = data.write_sample_folder(Path(tempfile.mkdtemp(prefix="capstone_test_")), seed=0)
     split = data.split_files(data.image_files(folder), seed=0)
     tr, va = (data.load_files(split[s], 48) for s in ("train", "val"))
-    _, fitted = capstone.score_sources(("efficientnet-lite0",), tr, va, progress=False)
-    good = deploy.Predictor(capstone.with_probe(*fitted["efficientnet-lite0"]), tr.classes, 48).predict_files
+    rows, fitted = capstone.score_sources(capstone.SOURCES, tr, va, progress=False)
+    return tr, va, rows, capstone.with_probe(*fitted["efficientnet-lite0"])
+
+
+def _source_cases():
+    tr, va, rows, _ = _capstone_setup()
+    ns = {"rows": rows, "train_set": tr, "val_set": va}
+    best = max(rows, key=lambda r: r["validation accuracy"])["source"]
+    by_logme = max(rows, key=lambda r: r["LogME"])["source"]
+    assert best == "efficientnet-lite0" and by_logme != best   # at seed 0 LogME prefers a printed-character CNN
+    edited = [dict(r, **{"validation accuracy": 0.99 if r["source"] == by_logme else r["validation accuracy"]})
+              for r in rows]
+
+    class Anything(str):
+        def __eq__(self, other):
+            return True
+        __hash__ = str.__hash__
+
+    return [(ns | {"SOURCE": best}, PASS, ""),
+            (ns | {"SOURCE": by_logme}, FAIL, "LogME is a first opinion"),
+            (ns | {"SOURCE": "cnn-printed-letters"}, FAIL, "best validation accuracy"),
+            (ns | {"SOURCE": 0}, FAIL, "name of a source"),
+            (ns | {"SOURCE": "EfficientNet"}, FAIL, "not one of the scored"),
+            (ns | {"SOURCE": rows[0]}, FAIL, "name of a source"),
+            (ns | {"SOURCE": Anything("x")}, FAIL, "name of a source"),
+            (ns | {"rows": edited, "SOURCE": by_logme}, FAIL, "keep the table"),
+            (ns | {"rows": "table", "SOURCE": best}, FAIL, "score_sources"),
+            (ns | {"SOURCE": ____}, NOT_ATTEMPTED, "")]
+
+
+def _predict_cases():
+    """`predict` of a real model (EfficientNet-Lite0's frozen features + a probe, ~10 s) and wrong ones, each scored on
+    fresh unseen photos; the record of opened unseen photos is given as the grader exports it."""
+    from tl_course import capstone, data, deploy
+
+    tr, _, _, model = _capstone_setup()
+    good = deploy.Predictor(model, tr.classes, 48).predict_files
     rng = np.random.default_rng(0)
-    clean = {"__tl_unseen_opened__": []}
+    clean = {"__tl_unseen_opened__": [], "model": model, "CLASSES": tr.classes, "SIZE": 48}
+    grey = deploy.Predictor(model, tr.classes, 48, color=False).predict_files
+    with torch.random.fork_rng():
+        torch.manual_seed(0)
+        untrained = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(3 * 48 * 48, 8))
+    big = deploy.Predictor(model, tr.classes, 96).predict_files
     return [({"predict": good, **clean}, PASS, ""),
             ({"predict": lambda paths: np.array(good(paths)), **clean}, PASS, ""),
-            ({"predict": good, "__tl_unseen_opened__": ["/tmp/tl_course_unseen_x1/0a1b.png"]}, FAIL, "before grading"),
+            ({"predict": good, **clean, "__tl_unseen_opened__": ["/tmp/tl_course_unseen_x1/0a1b.png"]}, FAIL,
+             "before grading"),
             ({"predict": lambda paths: ["brick"] * len(paths), **clean}, FAIL, "one class"),
             ({"predict": lambda paths: [tr.classes.index(c) for c in good(paths)], **clean}, FAIL, "class index"),
             ({"predict": lambda paths: good(paths)[:-1], **clean}, FAIL, "answers for"),
             ({"predict": lambda paths: good(paths[0]), **clean}, ERROR, "list of image files"),
             ({"predict": lambda paths: [c.upper() for c in good(paths)], **clean}, FAIL, "not a class"),
-            ({"predict": lambda paths: list(rng.choice(tr.classes, len(paths))), **clean}, FAIL, "unseen photos right"),
+            ({"predict": lambda paths: list(rng.choice(tr.classes, len(paths))), **clean}, FAIL, "answers as `model`"),
+            ({"predict": deploy.Predictor(untrained, tr.classes, 48).predict_files, **clean, "model": untrained}, FAIL,
+             "unseen photos right"),
             ({"predict": lambda paths: ", ".join(good(paths)), **clean}, FAIL, "one class name per path"),
+            ({"predict": grey, **clean}, FAIL, "answers as `model` does"),
+            ({"predict": big, **clean}, FAIL, "answers as `model` does"),
+            ({"predict": good, **clean, "SIZE": "48"}, FAIL, "single number"),
             ({"predict": lambda paths: None, **clean}, FAIL, "return"),
             ({"predict": "the model", **clean}, FAIL, "should be a function"),
             ({"predict": lambda paths: ____, **clean}, NOT_ATTEMPTED, "")]
@@ -1329,7 +1381,8 @@ CASES.update(CASES_10)
 
 # Cases that train or adapt networks are built when a test first needs them, not at import: (builder, how many).
 LAZY_CASES = {"03.q2": (_extractor_cases, 16), "04.q2": (_partial_fine_tune_cases, 14), "05.q2": (_adabn_cases, 12),
-              "08.q3": (_tfidf_cases, 7), "10.q4": (_predict_cases, 13)}
+              "08.q3": (_tfidf_cases, 7), "10.q4": (_predict_cases, 17),
+              "10.q2": (_source_cases, 10)}
 _BUILT: dict = {}
 
 
