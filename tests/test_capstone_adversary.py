@@ -33,8 +33,15 @@ def _solution_code() -> str:
 
 @pytest.fixture(scope="module")
 def namespace(tmp_path_factory):
+    from tl_course import runtime
+
     ns: dict = {}
-    exec(compile(_solution_code(), "<solution 10>", "exec"), ns)
+    saved = dict(runtime._state)                 # the notebook's runtime.setup() must not leak into later tests
+    try:
+        exec(compile(_solution_code(), "<solution 10>", "exec"), ns)
+    finally:
+        runtime._state.clear()
+        runtime._state.update(saved)
     return ns
 
 
