@@ -34,11 +34,11 @@ def wants_grey(model: nn.Module) -> bool:
 def as_input(model: nn.Module, X: torch.Tensor) -> torch.Tensor:
     """`X` as the model reads it: colour images turned grey (Pillow's weights) for a one-channel network."""
     X = checks.as_inputs(X, "X")
-    return (X * _GREY).sum(1, keepdim=True) if wants_grey(model) and X.shape[1] == 3 else X
+    return _Grey()(X) if wants_grey(model) else X
 
 
 class _Grey(nn.Module):
-    """RGB images → one grey channel, with `as_input`'s weights: the conversion a grey network was trained with."""
+    """RGB images → one grey channel with Pillow's luma weights (`as_input` in training, `reads_rgb` when shipped)."""
 
     def forward(self, X):
         return (X * _GREY.to(X.device, X.dtype)).sum(1, keepdim=True) if X.shape[1] == 3 else X

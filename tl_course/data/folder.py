@@ -308,19 +308,28 @@ def write_photo_folder(root, per_class: dict | None = None, *, sizes=(40, 96), c
     root = Path(root)
     for split, n in per_class.items():
         rng = np.random.default_rng((seed, SPLITS.index(split)))  # one stream per split: val ≠ train crops
+        band = (0.0, 0.5) if split != "test" else (0.5, 1.0)
         for name, img in pictures.items():
             folder = root / split / name
             _clear_written(folder, name)
             folder.mkdir(parents=True, exist_ok=True)
-            h, w = img.shape[:2]
-            half = w // 2
-            for i in range(n):
-                side = int(rng.integers(lo, hi + 1))
-                first, last = (0, half - side) if split != "test" else (half, w - side)
-                r, c = int(rng.integers(0, h - side + 1)), int(rng.integers(first, last + 1))
+            for i, crop in enumerate(_crops(img, n, band, rng, (lo, hi))):
                 ext, options = _FORMATS[i % len(_FORMATS)]
-                Image.fromarray(img[r:r + side, c:c + side]).save(folder / f"{name}_{i:03d}.{ext}", **options)
+                Image.fromarray(crop).save(folder / f"{name}_{i:03d}.{ext}", **options)
     return root
+
+
+def _crops(img: np.ndarray, n: int, band: tuple, rng, sizes: tuple = (40, 96)) -> list:
+    """`n` random square crops of `img`, sides from `sizes` (inclusive), lying within the columns `band`
+    (fractions of the width): for each crop the side, then the row, then the column are drawn from `rng`."""
+    h, w = img.shape[:2]
+    first, last = int(band[0] * w), int(band[1] * w)
+    out = []
+    for _ in range(n):
+        side = int(rng.integers(sizes[0], sizes[1] + 1))
+        r, c = int(rng.integers(0, h - side + 1)), int(rng.integers(first, last - side + 1))
+        out.append(img[r:r + side, c:c + side])
+    return out
 
 
 def _picture(name: str, largest: int) -> np.ndarray:

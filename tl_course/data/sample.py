@@ -21,24 +21,13 @@ import numpy as np
 from .. import checks
 from ..audit import UNSEEN_PREFIX, unseen_opened  # noqa: F401 (re-exported)
 from .datasets import TEXTURE_IMAGES
-from .folder import _FORMATS, _clear_written, _picture
+from .folder import _FORMATS, _clear_written, _crops, _picture
 
 SAMPLE_COUNTS = dict(zip(TEXTURE_IMAGES, (48, 44, 40, 36, 32, 28, 20, 12)))
 """Images per class of the sample folder: unequal on purpose (48 bricks, 12 rockets), as your own will be."""
 SAMPLE_BAND = (0.0, 0.75)   # the part of each photo (fractions of its width) the sample folder is cut from
 UNSEEN_BAND = (0.75, 1.0)   # the part it never uses: where unseen images come from
 _SIZES = (40, 96)
-
-
-def _crops(img: np.ndarray, n: int, band: tuple, rng) -> list:
-    h, w = img.shape[:2]
-    first, last = int(band[0] * w), int(band[1] * w)
-    out = []
-    for _ in range(n):
-        side = int(rng.integers(_SIZES[0], _SIZES[1] + 1))
-        r, c = int(rng.integers(0, h - side + 1)), int(rng.integers(first, last - side + 1))
-        out.append(img[r:r + side, c:c + side])
-    return out
 
 
 def write_sample_folder(root, counts: dict | None = None, seed: int = 0) -> Path:
@@ -62,7 +51,7 @@ def write_sample_folder(root, counts: dict | None = None, seed: int = 0) -> Path
         _clear_written(folder, name)
         folder.mkdir(parents=True, exist_ok=True)
         for i, crop in enumerate(_crops(_picture(name, _SIZES[1]), checks.whole(n, f"counts[{name!r}]"),
-                                        SAMPLE_BAND, rng)):
+                                        SAMPLE_BAND, rng, _SIZES)):
             ext, options = _FORMATS[i % len(_FORMATS)]
             Image.fromarray(crop).save(folder / f"{name}_{i:03d}.{ext}", **options)
     return root
@@ -81,7 +70,8 @@ def write_unseen_photos(per_class: int = 20, seed: int | None = None, parent=Non
     per_class = checks.whole(per_class, "per_class")
     folder = Path(tempfile.mkdtemp(prefix=UNSEEN_PREFIX, dir=parent))
     rng = np.random.default_rng(seed)
-    items = [(name, crop) for name in classes for crop in _crops(_picture(name, _SIZES[1]), per_class, UNSEEN_BAND, rng)]
+    items = [(name, crop) for name in classes
+             for crop in _crops(_picture(name, _SIZES[1]), per_class, UNSEEN_BAND, rng, _SIZES)]
     paths, labels = [], []
     for k in rng.permutation(len(items)):
         name, crop = items[k]

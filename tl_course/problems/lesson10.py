@@ -6,7 +6,6 @@ Every file opened in such a folder is recorded in the learner's Python (an audit
 a notebook that opened any before it was graded fails, whether it trained on them or only looked.
 """
 
-import math
 import os
 import shutil
 from pathlib import Path
@@ -15,7 +14,7 @@ import numpy as np
 import torch
 
 from ..grading import CheckFailed, CustomProblem, call_learner, require_returned, with_ids
-from ._checks import CustomCheck, Function, as_index_array, as_number, kind_of, self_check
+from ._checks import as_index_array, as_number, kind_of, self_check
 
 UNSEEN_PER_CLASS = 30
 PASS_ACCURACY = 0.5
@@ -310,10 +309,9 @@ def _check_report(report, SOURCE, METHOD, model, val_set, test_set, weakest, row
                           "METHOD.")
     _distinct_sets(val_set, {"test_set": test_set})
     for key, data in (("validation accuracy", val_set), ("test accuracy", test_set)):
-        value = as_number(report[key], f"report[{key!r}]", fraction=True)
-        if abs(value - accuracy(model, data)) > 1e-3:
-            raise CheckFailed(f"report[{key!r}] = {value:.3f} is not the {key} of the chosen model "
-                              f"({accuracy(model, data):.3f}).")
+        value, measured = as_number(report[key], f"report[{key!r}]", fraction=True), accuracy(model, data)
+        if abs(value - measured) > 1e-3:
+            raise CheckFailed(f"report[{key!r}] = {value:.3f} is not the {key} of the chosen model ({measured:.3f}).")
     named = weakest[0] if isinstance(weakest, (list, tuple)) and weakest else None
     if not _plain_text(report["weakest class"]) or report["weakest class"] != named:
         raise CheckFailed(f"report['weakest class'] should be the class with the lowest test recall, `weakest[0]` "
