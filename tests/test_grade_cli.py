@@ -350,6 +350,33 @@ def test_what_a_learner_function_changes_in_place_in_the_kernel_changes_in_the_g
     assert kept == (args[0], args[1]["w"], args[2][0])  # the same objects, changed in place
 
 
+def test_optional_evidence_is_exported_from_the_kernel_and_reaches_the_check(tmp_path):
+    """`CustomCheck(..., optional=...)` variables the notebook holds are exported and judged; absent ones are fine."""
+    import numpy as np
+
+    from tl_course.problems._checks import CustomCheck
+
+    def check(answer, evidence=None):
+        if evidence is not None and not np.array_equal(evidence, answer):
+            raise grading.CheckFailed("the evidence disagrees with the answer")
+
+    problems = {"q1": CustomCheck(("answer",), check, optional=("evidence",), id="99.q1")}
+    assert grade.answer_names(problems) == ["answer", "evidence"]
+    assert {"train_idx", "val_idx"} <= set(grade.answer_names(grading.problems_for("04")))  # exercise 04 q2's
+
+    def judged(ns):
+        grade._kernel_helpers(ns).export(grade.answer_names(problems), tmp_path / "out.pkl")
+        exported = grade.load_answer((tmp_path / "out.pkl").read_bytes())["values"]
+        row, = grade.judge(problems, exported)
+        return row["status"], row["message"]
+
+    assert judged({"answer": np.arange(3), "evidence": np.arange(3)}) == ("PASS", "")
+    assert judged({"answer": np.arange(3)}) == ("PASS", "")  # absent evidence: still graded
+    assert judged({"answer": np.arange(3), "evidence": np.zeros(3)}) == ("FAIL", "the evidence disagrees with the answer")
+    status, message = judged({"answer": np.arange(3), "evidence": type("Local", (), {})()})
+    assert status == "FAIL" and "`evidence` could not be passed to the grader" in message
+
+
 def test_a_check_that_crashes_on_an_answer_fails_that_question_only():
     def fussy(answer):
         return {"a": 1}[answer]  # a KeyError on an unexpected answer

@@ -495,15 +495,22 @@ def _execute_and_judge(config: dict) -> dict:
                      for c in nb.cells if c.cell_type == "code")
         kernel = _Kernel(client, Path(config["io"]), config["timeout"])
         os.environ["TL_COURSE_SCRATCH"] = config["io"]  # files a check writes for the kernel (a sandbox sees io/)
-        exported = kernel.export(sorted({v for p in problems.values() for v in p.vars}))
+        exported = kernel.export(answer_names(problems))
         results = judge(problems, exported["values"], kernel)
     return {"outcome": GRADED, "results": results, "failed_cells": failed,
             "bound": [str(b) for b in exported["bound"]],
             "views": {str(k): [str(x) for x in v] for k, v in dict(exported["views"]).items()}}
 
 
+def answer_names(problems: dict) -> list:
+    """The kernel variables the problems read: their answers and the optional evidence some checks use when it
+    exists (`CustomCheck(..., optional=...)`: e.g. the `train_idx` an accuracy check leaves out)."""
+    return sorted({v for p in problems.values() for v in (*p.vars, *getattr(p, "optional", ()))})
+
+
 def judge(problems: dict, exported: dict, kernel=None) -> list:
-    """Grade each problem once on the exported answers; an answer that could not be exported is a FAIL."""
+    """Grade each problem once on the exported answers; an answer that could not be exported is a FAIL, and so is
+    optional evidence that exists in the kernel but could not be exported (absent evidence is fine)."""
     from .grading import FAIL, Result
 
     values, broken = {}, {}
@@ -516,13 +523,14 @@ def judge(problems: dict, exported: dict, kernel=None) -> list:
             broken[name] = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     rows = []
     for problem in problems.values():
-        bad = [v for v in problem.vars if v in broken]
+        names = (*problem.vars, *getattr(problem, "optional", ()))
+        bad = [v for v in names if v in broken]
         if bad and problem.graded:
             result = Result(problem.id, FAIL, f"`{bad[0]}` could not be passed to the grader ({broken[bad[0]]}): "
                             "answers must be numbers, strings, arrays, tensors, tl_course/torch models, "
                             "lists or dicts of those, or functions.")
         else:
-            result = problem.grade({k: v for k, v in values.items() if k in problem.vars})
+            result = problem.grade({k: v for k, v in values.items() if k in names})
             result = _recheck(problem, result, kernel)
         rows.append({"id": result.problem_id, "status": result.status, "message": result.message})
     return rows
