@@ -14,6 +14,7 @@ from sklearn.model_selection import train_test_split
 
 from tl_course import grading
 from tl_course.grading import FAIL, NOT_ATTEMPTED, PASS, ERROR, ____
+from tl_course.problems.lesson02 import PROBE_CASE_SEEDS, c_sensitive_probe_case
 
 
 def _digits_ns():
@@ -187,6 +188,66 @@ def _probe_ns():
 
 
 PROBE_NS, PROBE = _probe_ns()
+
+
+def _fit_probe(features, y, fit_rows, choose_rows=None):
+    from tl_course import train
+
+    if choose_rows is None:
+        return train.linear_probe(features[fit_rows], y[fit_rows])
+    return train.linear_probe(features[fit_rows], y[fit_rows], features[choose_rows], y[choose_rows])
+
+
+def probe_fn_ok(features, y, train_idx, val_idx, test_idx):
+    return _fit_probe(features, y, train_idx, val_idx).score(features[test_idx], y[test_idx])
+
+
+def probe_fn_predict_mean(features, y, train_idx, val_idx, test_idx):  # right, written another way
+    pred = _fit_probe(features, y, train_idx, val_idx).predict(features[test_idx])
+    return float((np.asarray(pred) == np.asarray(y[test_idx])).mean())
+
+
+def probe_fn_c_on_test(features, y, train_idx, val_idx, test_idx):  # C chosen on the test rows
+    return _fit_probe(features, y, train_idx, test_idx).score(features[test_idx], y[test_idx])
+
+
+def probe_fn_globals(features, y, train_idx, val_idx, test_idx):  # ignores its arguments: the notebook's split
+    ns = PROBE_NS
+    return probe_fn_ok(ns["features"], ns["faces"].y, ns["train_idx"], ns["val_idx"], ns["test_idx"])
+
+
+def probe_fn_centres_in_place(features, y, train_idx, val_idx, test_idx):  # changes the caller's features
+    features -= features.mean(0)
+    return probe_fn_ok(features, y, train_idx, val_idx, test_idx)
+
+
+def probe_fn_train_and_val(features, y, train_idx, val_idx, test_idx):
+    both = np.concatenate([np.asarray(train_idx), np.asarray(val_idx)])
+    return _fit_probe(features, y, both, val_idx).score(features[test_idx], y[test_idx])
+
+
+def probe_fn_percent(features, y, train_idx, val_idx, test_idx):
+    return 100 * probe_fn_ok(features, y, train_idx, val_idx, test_idx)
+
+
+PROBE_Q3 = dict(PROBE_NS, honest_probe_accuracy=probe_fn_ok, probe_acc=PROBE["test"])
+
+
+@pytest.mark.parametrize("seed", PROBE_CASE_SEEDS)
+def test_the_graders_probe_problems_tell_c_chosen_on_test_from_c_chosen_on_validation(seed):
+    """The grader's own probe problems (02.q3) must keep the property they exist for, whatever sklearn does."""
+    features, y, tr, va, te = c_sensitive_probe_case(seed)
+    on_val, on_test = _fit_probe(features, y, tr, va), _fit_probe(features, y, tr, te)
+    assert on_val[-1].C != on_test[-1].C
+    honest = on_val.score(features[te], y[te])
+    wrong = {f.__name__: f(features.clone(), y, tr, va, te) for f in
+             (probe_fn_c_on_test, probe_fn_train_and_val, probe_fn_percent)}
+    wrong.update(val=on_val.score(features[va], y[va]), train=on_val.score(features[tr], y[tr]),
+                 default=_fit_probe(features, y, tr).score(features[te], y[te]),
+                 on_test=_fit_probe(features, y, te, va).score(features[te], y[te]))
+    assert all(abs(v - honest) > 0.01 for v in wrong.values()), (honest, wrong)
+    assert probe_fn_predict_mean(features, y, tr, va, te) == pytest.approx(honest, abs=1e-12)
+    assert len(set(tr.tolist()) | set(va.tolist()) | set(te.tolist())) < len(y)  # rows in no split, as in the notebook
 
 
 def _extractor_cases():
@@ -1269,21 +1330,30 @@ CASES = {
               ({"epochs_to_reach": reach_strict}, FAIL, ">="),
               ({"epochs_to_reach": reach_last_epoch}, FAIL, "return None"),
               ({"epochs_to_reach": lambda a, t: ____}, NOT_ATTEMPTED, "")],
-    "02.q3": [(dict(PROBE_NS, probe_acc=PROBE["test"]), PASS, ""),
-              (dict(PROBE_NS, probe_acc=100 * PROBE["test"]), FAIL, "percentage"),
-              (dict(PROBE_NS, probe_acc=PROBE["train"]), FAIL, "training"),
-              (dict(PROBE_NS, probe_acc=PROBE["val"]), FAIL, "validation"),
-              (dict(PROBE_NS, probe_acc=PROBE["cheat"]), FAIL, "trained on the test"),
-              (dict(PROBE_NS, probe_acc="high"), FAIL, "number"),
-              (dict(PROBE_NS, probe_acc=____), NOT_ATTEMPTED, ""),
-              (dict(PROBE_NS, probe_acc=PROBE["test"], probe=PROBE["probe"]), PASS, ""),
-              (dict(PROBE_NS, probe_acc=PROBE["c_on_test_acc"], probe=PROBE["c_on_test"]), FAIL, "C must be chosen"),
-              (dict(PROBE_NS, probe_acc=PROBE["all_acc"], probe=PROBE["all"]), FAIL, "is not the linear probe"),
-              (dict(PROBE_NS, val_idx=PROBE_NS["test_idx"], probe_acc=PROBE["test"]), FAIL, "as the notebook made"),
-              (dict(PROBE_NS, train_idx=np.concatenate([PROBE_NS["train_idx"], PROBE_NS["val_idx"]]),
+    "02.q3": [(dict(PROBE_Q3, probe_acc=PROBE["test"]), PASS, ""),
+              (dict(PROBE_Q3, probe_acc=100 * PROBE["test"]), FAIL, "percentage"),
+              (dict(PROBE_Q3, probe_acc=PROBE["train"]), FAIL, "training"),
+              (dict(PROBE_Q3, probe_acc=PROBE["val"]), FAIL, "validation"),
+              (dict(PROBE_Q3, probe_acc=PROBE["cheat"]), FAIL, "trained on the test"),
+              (dict(PROBE_Q3, probe_acc="high"), FAIL, "number"),
+              (dict(PROBE_Q3, probe_acc=____), NOT_ATTEMPTED, ""),
+              (dict(PROBE_Q3, probe_acc=PROBE["c_on_test_acc"]), FAIL, "chosen on the *test* rows"),
+              (dict(PROBE_Q3, probe_acc=PROBE["all_acc"]), FAIL, "is not the test accuracy"),
+              (dict(PROBE_Q3, val_idx=PROBE_NS["test_idx"], probe_acc=PROBE["test"]), FAIL, "as the notebook made"),
+              (dict(PROBE_Q3, train_idx=np.concatenate([PROBE_NS["train_idx"], PROBE_NS["val_idx"]]),
                     probe_acc=PROBE["test"]), FAIL, "2 images of every class"),
-              (dict(PROBE_NS, features=PROBE_NS["features"][:, :64], probe_acc=PROBE["test"]), FAIL, "(200, 1280)"),
-              (dict(PROBE_NS, probe_acc=np.array([True, False])), FAIL, "single number")],
+              (dict(PROBE_Q3, features=PROBE_NS["features"][:, :64], probe_acc=PROBE["test"]), FAIL, "(200, 1280)"),
+              (dict(PROBE_Q3, probe_acc=np.array([True, False])), FAIL, "single number"),
+              # the function, run on the grader's problems where C chosen on test differs, and on the notebook's split
+              (dict(PROBE_Q3, honest_probe_accuracy=probe_fn_predict_mean), PASS, ""),
+              (dict(PROBE_Q3, honest_probe_accuracy=probe_fn_c_on_test), FAIL, "chosen on the *test* rows"),
+              (dict(PROBE_Q3, honest_probe_accuracy=probe_fn_globals), FAIL, "must use its arguments"),
+              (dict(PROBE_Q3, honest_probe_accuracy=probe_fn_centres_in_place), FAIL, "in place"),
+              (dict(PROBE_Q3, honest_probe_accuracy=probe_fn_train_and_val), FAIL, "training *and* validation"),
+              (dict(PROBE_Q3, honest_probe_accuracy=probe_fn_percent), FAIL, "percentage"),
+              (dict(PROBE_Q3, honest_probe_accuracy=PROBE["test"]), FAIL, "should be a function"),
+              (dict(PROBE_Q3, honest_probe_accuracy=lambda *args: None), FAIL, "return"),
+              (dict(PROBE_Q3, honest_probe_accuracy=____), NOT_ATTEMPTED, "")],
     "03.q1": [({"global_average_pool": pool_ok}, PASS, ""),
               ({"global_average_pool": pool_channels}, FAIL, "shape"),
               ({"global_average_pool": pool_flatten}, FAIL, "shape"),
@@ -2095,90 +2165,206 @@ def epochs_to_reach(val_accs, target):
     hit = np.flatnonzero(np.asarray(list(val_accs), dtype=float) >= target)
     return hit[0] + 1 if hit.size else None
 '''),
-    ('02.q3', 'WRONG', 'reports the validation accuracy (the set that chose C), not the test a', """
-probe = train.linear_probe(features[train_idx], faces.y[train_idx], features[val_idx], faces.y[val_idx])
-probe_acc = probe.score(features[val_idx], faces.y[val_idx])
+    ('02.q3', 'WRONG', 'reports the validation accuracy (the set that chose C), not the test accuracy.', """
+def honest_probe_accuracy(features, y, train_idx, val_idx, test_idx):
+    probe = train.linear_probe(features[train_idx], y[train_idx], features[val_idx], y[val_idx])
+    return probe.score(features[val_idx], y[val_idx])
+
+probe_acc = honest_probe_accuracy(features, faces.y, train_idx, val_idx, test_idx)
 print(f"probe test accuracy with 4 labelled images: {probe_acc}")
 """),
     ('02.q3', 'WRONG', 'chooses C on the test set (optimistic).', """
-probe = train.linear_probe(features[train_idx], faces.y[train_idx], features[test_idx], faces.y[test_idx])
-probe_acc = probe.score(features[test_idx], faces.y[test_idx])
+def honest_probe_accuracy(features, y, train_idx, val_idx, test_idx):
+    probe = train.linear_probe(features[train_idx], y[train_idx], features[test_idx], y[test_idx])
+    return probe.score(features[test_idx], y[test_idx])
+
+probe_acc = honest_probe_accuracy(features, faces.y, train_idx, val_idx, test_idx)
 print(f"probe test accuracy with 4 labelled images: {probe_acc}")
 """),
     ('02.q3', 'WRONG', '(sneaky): the C grid searched by hand on test accuracy', """
-best = max((0.1, 1.0, 10.0), key=lambda C: train.linear_probe(features[train_idx], faces.y[train_idx], Cs=(C,)).score(features[test_idx], faces.y[test_idx]))
-probe = train.linear_probe(features[train_idx], faces.y[train_idx], Cs=(best,))
-probe_acc = probe.score(features[test_idx], faces.y[test_idx])
+def honest_probe_accuracy(features, y, train_idx, val_idx, test_idx):
+    fit = lambda C: train.linear_probe(features[train_idx], y[train_idx], Cs=(C,))
+    best = max((0.1, 1.0, 10.0), key=lambda C: fit(C).score(features[test_idx], y[test_idx]))
+    return fit(best).score(features[test_idx], y[test_idx])
+
+probe_acc = honest_probe_accuracy(features, faces.y, train_idx, val_idx, test_idx)
 print(f"probe test accuracy with 4 labelled images: {probe_acc}")
 """),
-    ('02.q3', 'WRONG', 'trains on all 200 images, test included.', """
-probe = train.linear_probe(features, faces.y)
-probe_acc = probe.score(features[test_idx], faces.y[test_idx])
+    ('02.q3', 'WRONG', 'trains on all the rows, test included.', """
+def honest_probe_accuracy(features, y, train_idx, val_idx, test_idx):
+    probe = train.linear_probe(features, y)
+    return probe.score(features[test_idx], y[test_idx])
+
+probe_acc = honest_probe_accuracy(features, faces.y, train_idx, val_idx, test_idx)
 print(f"probe test accuracy with 4 labelled images: {probe_acc}")
 """),
-    ('02.q3', 'WRONG', 'trains on train + validation (24 images instead of 4) and still picks ', """
-trval = np.concatenate([train_idx, val_idx])
-probe = train.linear_probe(features[trval], faces.y[trval], features[val_idx], faces.y[val_idx])
-probe_acc = probe.score(features[test_idx], faces.y[test_idx])
+    ('02.q3', 'WRONG', 'trains on train + validation (24 images instead of 4) and still picks C on validation.', """
+def honest_probe_accuracy(features, y, train_idx, val_idx, test_idx):
+    trval = np.concatenate([train_idx, val_idx])
+    probe = train.linear_probe(features[trval], y[trval], features[val_idx], y[val_idx])
+    return probe.score(features[test_idx], y[test_idx])
+
+probe_acc = honest_probe_accuracy(features, faces.y, train_idx, val_idx, test_idx)
 print(f"probe test accuracy with 4 labelled images: {probe_acc}")
 """),
     ('02.q3', 'WRONG', 'skips validation: C is not chosen (default), contrary to the question.', """
-probe = train.linear_probe(features[train_idx], faces.y[train_idx])
-probe_acc = probe.score(features[test_idx], faces.y[test_idx])
+def honest_probe_accuracy(features, y, train_idx, val_idx, test_idx):
+    probe = train.linear_probe(features[train_idx], y[train_idx])
+    return probe.score(features[test_idx], y[test_idx])
+
+probe_acc = honest_probe_accuracy(features, faces.y, train_idx, val_idx, test_idx)
 print(f"probe test accuracy with 4 labelled images: {probe_acc}")
 """),
     ('02.q3', 'WRONG', 'trains on the test set.', """
-probe = train.linear_probe(features[test_idx], faces.y[test_idx], features[val_idx], faces.y[val_idx])
-probe_acc = probe.score(features[test_idx], faces.y[test_idx])
+def honest_probe_accuracy(features, y, train_idx, val_idx, test_idx):
+    probe = train.linear_probe(features[test_idx], y[test_idx], features[val_idx], y[val_idx])
+    return probe.score(features[test_idx], y[test_idx])
+
+probe_acc = honest_probe_accuracy(features, faces.y, train_idx, val_idx, test_idx)
 print(f"probe test accuracy with 4 labelled images: {probe_acc}")
 """),
     ('02.q3', 'WRONG', 'training accuracy (1.0).', """
-probe = train.linear_probe(features[train_idx], faces.y[train_idx], features[val_idx], faces.y[val_idx])
-probe_acc = probe.score(features[train_idx], faces.y[train_idx])
+def honest_probe_accuracy(features, y, train_idx, val_idx, test_idx):
+    probe = train.linear_probe(features[train_idx], y[train_idx], features[val_idx], y[val_idx])
+    return probe.score(features[train_idx], y[train_idx])
+
+probe_acc = honest_probe_accuracy(features, faces.y, train_idx, val_idx, test_idx)
 print(f"probe test accuracy with 4 labelled images: {probe_acc}")
 """),
     ('02.q3', 'WRONG', 'the uncalled method.', """
-probe = train.linear_probe(features[train_idx], faces.y[train_idx], features[val_idx], faces.y[val_idx])
-probe_acc = probe.score
+def honest_probe_accuracy(features, y, train_idx, val_idx, test_idx):
+    probe = train.linear_probe(features[train_idx], y[train_idx], features[val_idx], y[val_idx])
+    return probe.score
+
+probe_acc = honest_probe_accuracy(features, faces.y, train_idx, val_idx, test_idx)
 print(f"probe test accuracy with 4 labelled images: {probe_acc}")
 """),
     ('02.q3', 'WRONG', 'a percentage.', """
-probe = train.linear_probe(features[train_idx], faces.y[train_idx], features[val_idx], faces.y[val_idx])
-probe_acc = 100 * probe.score(features[test_idx], faces.y[test_idx])
+def honest_probe_accuracy(features, y, train_idx, val_idx, test_idx):
+    probe = train.linear_probe(features[train_idx], y[train_idx], features[val_idx], y[val_idx])
+    return 100 * probe.score(features[test_idx], y[test_idx])
+
+probe_acc = honest_probe_accuracy(features, faces.y, train_idx, val_idx, test_idx)
 print(f"probe test accuracy with 4 labelled images: {probe_acc}")
 """),
     ('02.q3', 'WRONG', 'the string "87.0%".', """
-probe = train.linear_probe(features[train_idx], faces.y[train_idx], features[val_idx], faces.y[val_idx])
-probe_acc = f"{probe.score(features[test_idx], faces.y[test_idx]):.1%}"
+def honest_probe_accuracy(features, y, train_idx, val_idx, test_idx):
+    probe = train.linear_probe(features[train_idx], y[train_idx], features[val_idx], y[val_idx])
+    return f"{probe.score(features[test_idx], y[test_idx]):.1%}"
+
+probe_acc = honest_probe_accuracy(features, faces.y, train_idx, val_idx, test_idx)
 print(f"probe test accuracy with 4 labelled images: {probe_acc}")
 """),
-    ('02.q3', 'WRONG', 'a probe on raw pixels, not the frozen ImageNet features (an honest sco', """
-flat = faces.X.flatten(1)
-probe = train.linear_probe(flat[train_idx], faces.y[train_idx], flat[val_idx], faces.y[val_idx])
-probe_acc = probe.score(flat[test_idx], faces.y[test_idx])
+    ('02.q3', 'WRONG', 'a probe on raw pixels, not the frozen ImageNet features (an honest score of the wrong model).', """
+def honest_probe_accuracy(features, y, train_idx, val_idx, test_idx):
+    flat = faces.X.flatten(1)
+    probe = train.linear_probe(flat[train_idx], y[train_idx], flat[val_idx], y[val_idx])
+    return probe.score(flat[test_idx], y[test_idx])
+
+probe_acc = honest_probe_accuracy(features, faces.y, train_idx, val_idx, test_idx)
 print(f"probe test accuracy with 4 labelled images: {probe_acc}")
 """),
-    ('02.q3', 'WRONG', "a boolean vector, not a fraction (assumes the probe has sklearn's `pre", """
-probe = train.linear_probe(features[train_idx], faces.y[train_idx], features[val_idx], faces.y[val_idx])
-probe_acc = (probe.predict(features[test_idx]) == np.asarray(faces.y[test_idx]))
+    ('02.q3', 'WRONG', "a boolean vector, not a fraction (assumes the probe has sklearn's `predict`).", """
+def honest_probe_accuracy(features, y, train_idx, val_idx, test_idx):
+    probe = train.linear_probe(features[train_idx], y[train_idx], features[val_idx], y[val_idx])
+    return probe.predict(features[test_idx]) == np.asarray(y[test_idx])
+
+probe_acc = honest_probe_accuracy(features, faces.y, train_idx, val_idx, test_idx)
 print(f"probe test accuracy with 4 labelled images: {probe_acc}")
 """),
     ('02.q3', 'WRONG', 'test error, not accuracy.', """
-probe = train.linear_probe(features[train_idx], faces.y[train_idx], features[val_idx], faces.y[val_idx])
-probe_acc = 1 - probe.score(features[test_idx], faces.y[test_idx])
+def honest_probe_accuracy(features, y, train_idx, val_idx, test_idx):
+    probe = train.linear_probe(features[train_idx], y[train_idx], features[val_idx], y[val_idx])
+    return 1 - probe.score(features[test_idx], y[test_idx])
+
+probe_acc = honest_probe_accuracy(features, faces.y, train_idx, val_idx, test_idx)
 print(f"probe test accuracy with 4 labelled images: {probe_acc}")
 """),
-    ('02.q3', 'PASS', 'the same number through `predict` + `accuracy_score` (assuming the pro', """
-from sklearn.metrics import accuracy_score
-probe = train.linear_probe(features[train_idx], faces.y[train_idx], features[val_idx], faces.y[val_idx])
-probe_acc = accuracy_score(np.asarray(faces.y[test_idx]), probe.predict(features[test_idx]))
+    ('02.q3', 'PASS', 'the same number through `predict` + `accuracy_score`', """
+def honest_probe_accuracy(features, y, train_idx, val_idx, test_idx):
+    from sklearn.metrics import accuracy_score
+    probe = train.linear_probe(features[train_idx], y[train_idx], features[val_idx], y[val_idx])
+    return accuracy_score(np.asarray(y[test_idx]), probe.predict(features[test_idx]))
+
+probe_acc = honest_probe_accuracy(features, faces.y, train_idx, val_idx, test_idx)
 print(f"probe test accuracy with 4 labelled images: {probe_acc}")
 """),
     ('02.q3', 'PASS', 'NumPy copies indexed with Python lists', """
-F = features.numpy() if hasattr(features, "numpy") else np.asarray(features)
-Y = np.asarray(faces.y)
-probe = train.linear_probe(F[list(train_idx)], Y[list(train_idx)], F[list(val_idx)], Y[list(val_idx)])
-probe_acc = float(probe.score(F[list(test_idx)], Y[list(test_idx)]))
+def honest_probe_accuracy(features, y, train_idx, val_idx, test_idx):
+    F = features.numpy() if hasattr(features, "numpy") else np.asarray(features)
+    Y = np.asarray(y)
+    probe = train.linear_probe(F[list(train_idx)], Y[list(train_idx)], F[list(val_idx)], Y[list(val_idx)])
+    return float(probe.score(F[list(test_idx)], Y[list(test_idx)]))
+
+probe_acc = honest_probe_accuracy(features, faces.y, train_idx, val_idx, test_idx)
+print(f"probe test accuracy with 4 labelled images: {probe_acc}")
+"""),
+    ('02.q3', 'PASS', '`predict` + mean, the indices turned into NumPy first', """
+def honest_probe_accuracy(features, y, train_idx, val_idx, test_idx):
+    tr, va, te = (np.asarray(i) for i in (train_idx, val_idx, test_idx))
+    probe = train.linear_probe(features[tr], y[tr], features[va], y[va])
+    return (np.asarray(probe.predict(features[te])) == np.asarray(y[te])).mean()
+
+probe_acc = honest_probe_accuracy(features, faces.y, train_idx, val_idx, test_idx)
+print(f"probe test accuracy with 4 labelled images: {probe_acc}")
+"""),
+    ('02.q3', 'WRONG', 'C chosen on validation and test together.', """
+def honest_probe_accuracy(features, y, train_idx, val_idx, test_idx):
+    choose = np.concatenate([val_idx, test_idx])
+    probe = train.linear_probe(features[train_idx], y[train_idx], features[choose], y[choose])
+    return probe.score(features[test_idx], y[test_idx])
+
+probe_acc = honest_probe_accuracy(features, faces.y, train_idx, val_idx, test_idx)
+print(f"probe test accuracy with 4 labelled images: {probe_acc}")
+"""),
+    ('02.q3', 'WRONG', 'C chosen on test in the function, `probe_acc` computed honestly outside it.', """
+def honest_probe_accuracy(features, y, train_idx, val_idx, test_idx):
+    probe = train.linear_probe(features[train_idx], y[train_idx], features[test_idx], y[test_idx])
+    return probe.score(features[test_idx], y[test_idx])
+
+probe = train.linear_probe(features[train_idx], faces.y[train_idx], features[val_idx], faces.y[val_idx])
+probe_acc = probe.score(features[test_idx], faces.y[test_idx])
+"""),
+    ('02.q3', 'WRONG', "ignores its arguments: the notebook's features, labels and split.", """
+def honest_probe_accuracy(features, y, train_idx, val_idx, test_idx):
+    probe = train.linear_probe(globals()['features'][globals()['train_idx']], faces.y[globals()['train_idx']],
+                               globals()['features'][globals()['val_idx']], faces.y[globals()['val_idx']])
+    return probe.score(globals()['features'][globals()['test_idx']], faces.y[globals()['test_idx']])
+
+probe_acc = honest_probe_accuracy(features, faces.y, train_idx, val_idx, test_idx)
+print(f"probe test accuracy with 4 labelled images: {probe_acc}")
+"""),
+    ('02.q3', 'WRONG', "the notebook's labels `faces.y` instead of its argument `y`.", """
+def honest_probe_accuracy(features, y, train_idx, val_idx, test_idx):
+    probe = train.linear_probe(features[train_idx], faces.y[train_idx], features[val_idx], faces.y[val_idx])
+    return probe.score(features[test_idx], faces.y[test_idx])
+
+probe_acc = honest_probe_accuracy(features, faces.y, train_idx, val_idx, test_idx)
+print(f"probe test accuracy with 4 labelled images: {probe_acc}")
+"""),
+    ('02.q3', 'WRONG', "returns the notebook's `probe_acc`, whatever it is given (hard-coded).", """
+def honest_probe_accuracy(features, y, train_idx, val_idx, test_idx):
+    return 0.5 if 'probe_acc' not in globals() else globals()['probe_acc']
+
+probe_acc = train.linear_probe(features[train_idx], faces.y[train_idx], features[val_idx],
+                               faces.y[val_idx]).score(features[test_idx], faces.y[test_idx])
+"""),
+    ('02.q3', 'WRONG', "unit-normalises the caller's features in place before fitting.", """
+def honest_probe_accuracy(features, y, train_idx, val_idx, test_idx):
+    features /= np.linalg.norm(np.asarray(features), axis=1, keepdims=True)
+    probe = train.linear_probe(features[train_idx], y[train_idx], features[val_idx], y[val_idx])
+    return probe.score(features[test_idx], y[test_idx])
+
+probe_acc = honest_probe_accuracy(features, faces.y, train_idx, val_idx, test_idx)
+print(f"probe test accuracy with 4 labelled images: {probe_acc}")
+"""),
+    ('02.q3', 'WRONG', "sorts the caller's test indices in place.", """
+def honest_probe_accuracy(features, y, train_idx, val_idx, test_idx):
+    test_idx[:] = test_idx[np.argsort(np.asarray(test_idx))]
+    probe = train.linear_probe(features[train_idx], y[train_idx], features[val_idx], y[val_idx])
+    return probe.score(features[test_idx], y[test_idx])
+
+probe_acc = honest_probe_accuracy(features, faces.y, train_idx, val_idx, test_idx)
 print(f"probe test accuracy with 4 labelled images: {probe_acc}")
 """),
     ('02.q4', 'WRONG', 'the gap shrinks with more labels (lesson: within 3 points at k = 40).', """

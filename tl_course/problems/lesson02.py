@@ -8,8 +8,7 @@ import numpy as np
 from ..grading import (CheckFailed, ChoiceProblem, CustomProblem, ThoughtProblem, call_learner, require_returned,
                        with_ids)
 from ..train import History, linear_probe
-from ._checks import (CustomCheck, _same_value, as_index_array, as_number, kind_of, require_split,
-                      self_check)
+from ._checks import _same_value, as_index_array, as_number, kind_of, require_split, self_check
 
 
 FREQUENCY_SEEDS = 400  # calls of `sample_few_shot` whose picks must look uniformly random
@@ -116,8 +115,128 @@ def _check_epochs_to_reach(epochs_to_reach):
                               f"{got!r}, expected {want!r}.{extra}")
 
 
-def _check_probe_acc(probe_acc, features, faces, train_idx, val_idx, test_idx, probe=None):
-    """The test accuracy of a probe trained on the given training split with C chosen on the given validation split.
+PROBE_CASE_SEEDS = (1, 2)  # the grader's own probe problems (see `c_sensitive_probe_case`)
+
+
+def c_sensitive_probe_case(seed: int):
+    """A small probe problem on which choosing C on the test set gives another answer than choosing it on validation.
+
+    Built around three probes fitted on 8 training rows (C = 0.1, 1, 10): the validation rows are labelled so that
+    C = 0.1 alone is right where the probes disagree, the test rows so that C = 10 alone is (or C = 1 and 10), and a
+    few rows of each are labelled against all three. Validation then chooses 0.1 and the test set would choose 10;
+    training, validation, default-C and train + validation answers all differ too (tests/test_grading.py checks it).
+    Returns `(features, y, train_idx, val_idx, test_idx)` of the notebook's kinds: float32 features, int64 labels and
+    index tensors (in no order: an answer that sorts them in place is seen), with rows in no split, as in the notebook.
+    """
+    import torch
+
+    rng = np.random.default_rng(seed)
+    mix = rng.normal(size=(6, 24))
+
+    def draw(labels):
+        signal = np.outer(2.0 * labels - 1, [1.0, 0.5, 0, 0, 0, 0])
+        return ((rng.normal(size=(len(labels), 6)) + signal) @ mix).astype(np.float32)
+
+    y_train = rng.permutation(np.repeat([0, 1], 4))
+    F_train, pool = draw(y_train), draw(rng.integers(0, 2, 3000))
+    P = np.array([linear_probe(F_train, y_train, Cs=(C,)).predict(pool) for C in (0.1, 1.0, 10.0)])
+    agree = rng.permutation(np.flatnonzero((P[0] == P[1]) & (P[1] == P[2])))
+    only_low = rng.permutation(np.flatnonzero((P[0] != P[1]) & (P[1] == P[2])))   # C = 0.1 alone predicts these
+    only_high = rng.permutation(np.flatnonzero((P[2] != P[1]) & (P[1] == P[0])))  # C = 10 alone predicts these
+    val = np.r_[only_low[:6], agree[:12]]
+    val_y = np.r_[P[0, val[:16]], 1 - P[0, val[16:]]]
+    test = np.r_[only_high[:8], only_low[6:12], agree[12:31]]
+    test_y = np.r_[P[2, test[:30]], 1 - P[2, test[30:]]]
+    unused = agree[31:51]
+    F = np.concatenate([F_train, pool[val], pool[test], pool[unused]])
+    y = np.concatenate([y_train, val_y, test_y, P[0, unused]])
+    order = rng.permutation(len(y))
+    where = np.argsort(order)  # row i of the concatenation is row where[i] of the shuffled set
+    bounds = np.cumsum([0, len(y_train), len(val), len(test)])
+    parts = [torch.as_tensor(rng.permutation(where[a:b])) for a, b in zip(bounds[:-1], bounds[1:])]
+    return (torch.as_tensor(F[order]), torch.as_tensor(y[order]).long(), *parts)
+
+
+def _honest_probe_score(F, y, tr, va, te) -> float:
+    """The reference: `linear_probe` fitted on the training rows, C chosen on validation, scored on test."""
+    return linear_probe(F[tr], y[tr], F[va], y[va]).score(F[te], y[te])
+
+
+def _probe_mistake(value, F, y, tr, va, te) -> str:
+    """Name the usual mistake whose number `value` is, or return ""."""
+    probe = linear_probe(F[tr], y[tr], F[va], y[va])
+    both = np.concatenate([tr, va])
+    candidates = [
+        (lambda: linear_probe(F[tr], y[tr], F[te], y[te]).score(F[te], y[te]),
+         "the test accuracy of a probe whose C was chosen on the *test* rows: choose C on `val_idx`, and use the "
+         "test rows for the final score only"),
+        (lambda: probe.score(F[va], y[va]),
+         "the validation accuracy; the validation rows chose C, score the test rows"),
+        (lambda: probe.score(F[tr], y[tr]), "the training accuracy; score the test rows instead"),
+        (lambda: linear_probe(F[both], y[both], F[va], y[va]).score(F[te], y[te]),
+         "the score of a probe trained on the training *and* validation rows: train on `train_idx` only"),
+        (lambda: linear_probe(F[te], y[te], F[va], y[va]).score(F[te], y[te]),
+         "the score of a probe trained on the test rows: train on `train_idx` only"),
+        (lambda: linear_probe(F[tr], y[tr]).score(F[te], y[te]),
+         "the score of a probe with the default C: pass the validation rows so that `linear_probe` chooses C"),
+        (lambda: 1 - probe.score(F[te], y[te]), "the error rate (1 − accuracy), not the accuracy"),
+    ]
+    for score, why in candidates:
+        if np.isclose(value, score(), rtol=0, atol=1e-9):
+            return why
+    return ""
+
+
+def _as_arrays(features, y):
+    """The features (float64) and labels as NumPy arrays, for the reference computations."""
+    F = np.array(features.detach().cpu().numpy() if hasattr(features, "detach") else features, dtype=np.float64)
+    return F, np.asarray(y.detach().cpu().numpy() if hasattr(y, "detach") else y)
+
+
+def _call_probe_function(fn, args, what: str) -> float:
+    """Call the learner's `honest_probe_accuracy` on copies of `args`; it must leave them unchanged and return a
+    fraction."""
+    names = ("features", "y", "train_idx", "val_idx", "test_idx")
+    given = copy.deepcopy(args)
+    got = require_returned(call_learner(fn, *given), "honest_probe_accuracy")
+    changed = [name for name, a, b in zip(names, given, args) if not _same_value(a, b)]
+    if changed:
+        raise CheckFailed(f"On {what}, `honest_probe_accuracy` changed its argument `{changed[0]}` in place: work on "
+                          "copies (indexing makes new arrays), so the caller's data stay as they were.")
+    return as_number(got, f"honest_probe_accuracy(...) on {what}", fraction=True)
+
+
+def _check_probe_function(fn, notebook_args, notebook_value):
+    """Run the learner's function on the grader's probe problems, where C chosen on test gives another answer,
+    and on the notebook's own split."""
+    if not callable(fn):
+        raise CheckFailed(f"`honest_probe_accuracy` should be a function, but it is {kind_of(fn)}.")
+    for i, seed in enumerate(PROBE_CASE_SEEDS, start=1):
+        args = c_sensitive_probe_case(seed)
+        what = f"the grader's probe problem {i} (24 features, 8 training rows)"
+        value = _call_probe_function(fn, args, what)
+        F, y = _as_arrays(args[0], args[1])
+        tr, va, te = (np.asarray(a) for a in args[2:])
+        expected = _honest_probe_score(F, y, tr, va, te)
+        if np.isclose(value, expected, rtol=0, atol=1e-9):
+            continue
+        why = _probe_mistake(value, F, y, tr, va, te)
+        if not why and np.isclose(value, notebook_value, rtol=0, atol=1e-9):
+            why = ("the number of the notebook's own split: the function must use its arguments, not the notebook's "
+                   "`features`, `faces` or split")
+        raise CheckFailed(f"On {what}, `honest_probe_accuracy` returned {value:.4f}, expected {expected:.4f}"
+                          + (f": that is {why}." if why else ": fit `train.linear_probe` on the training rows with "
+                             "C chosen on the validation rows, and score it on the test rows."))
+    value = _call_probe_function(fn, notebook_args, "the notebook's split")
+    if not np.isclose(value, notebook_value, rtol=0, atol=1e-9):
+        raise CheckFailed(f"On the notebook's own `features`, `faces.y` and split, `honest_probe_accuracy` returned "
+                          f"{value:.4f}, but the probe trained on `train_idx` with C chosen on `val_idx` scores "
+                          f"{notebook_value:.4f} on `test_idx`.")
+
+
+def _check_probe_acc(honest_probe_accuracy, probe_acc, features, faces, train_idx, val_idx, test_idx):
+    """`honest_probe_accuracy` behaves as the reference on the grader's problems and the notebook's split, and
+    `probe_acc` is the test accuracy of a probe trained on the given training split with C chosen on validation.
 
     The split is checked against what the notebook made (disjoint; 2, 10 and 50 per class), so an answer that
     re-assigned an index variable cannot move the reference; the reference is computed here from it.
@@ -134,33 +253,17 @@ def _check_probe_acc(probe_acc, features, faces, train_idx, val_idx, test_idx, p
     split = require_split({"train_idx": train_idx, "val_idx": val_idx, "test_idx": test_idx}, y,
                           {"train_idx": 2, "val_idx": 10, "test_idx": 50})
     tr, va, te = split["train_idx"], split["val_idx"], split["test_idx"]
-    F = np.array(features.detach().cpu() if hasattr(features, "detach") else features, dtype=np.float64)
-    reference = linear_probe(F[tr], y[tr], F[va], y[va])
-    expected = reference.score(F[te], y[te])
-    if probe is not None and hasattr(probe, "predict"):
-        try:
-            same = np.array_equal(np.asarray(probe.predict(F)), reference.predict(F))
-        except Exception:  # a probe of another input width (raw pixels?) or not fitted
-            same = False
-        if not same:
-            chosen = getattr(probe[-1], "C", None) if hasattr(probe, "__getitem__") else None
-            why = (f" Its C is {chosen:g}, but validation chooses {reference[-1].C:g}: C must be chosen on "
-                   "`val_idx`, not on the test set." if chosen is not None and chosen != reference[-1].C else "")
-            raise CheckFailed("`probe` is not the linear probe trained on `features[train_idx]` with C chosen on "
-                              f"`features[val_idx]` (trained on other images, or C chosen another way).{why}")
+    F, _ = _as_arrays(features, y)
+    expected = _honest_probe_score(F, y, tr, va, te)
+    _check_probe_function(honest_probe_accuracy, (features, faces.y, train_idx, val_idx, test_idx), expected)
     if np.isclose(value, expected, rtol=0, atol=1e-9):
         return
-    if np.isclose(value, reference.score(F[tr], y[tr])):
-        raise CheckFailed("`probe_acc` is the accuracy on the training images; score the test set instead.")
-    if np.isclose(value, reference.score(F[va], y[va])):
-        raise CheckFailed("`probe_acc` is the validation accuracy; the validation set chose C, so report the test set.")
-    if np.isclose(value, 1 - expected):
-        raise CheckFailed("`probe_acc` looks like the error rate (1 − accuracy), not the accuracy.")
-    cheat = linear_probe(F[te], y[te], F[va], y[va]).score(F[te], y[te])
-    if np.isclose(value, cheat):
-        raise CheckFailed("`probe_acc` comes from a probe trained on the test images: train on `train_idx` only.")
+    why = _probe_mistake(value, F, y, tr, va, te)
+    if why:
+        raise CheckFailed(f"`probe_acc` is {why}.")
     raise CheckFailed(f"`probe_acc` = {value:.4f} is not the test accuracy of `linear_probe` trained on "
-                      f"`train_idx` with C chosen on `val_idx`.")
+                      f"`train_idx` with C chosen on `val_idx`: set it with "
+                      "`honest_probe_accuracy(features, faces.y, train_idx, val_idx, test_idx)`.")
 
 
 PROBLEMS = with_ids(__name__, {
@@ -174,12 +277,13 @@ PROBLEMS = with_ids(__name__, {
         hints=("Walk through the accuracies in order and stop at the first one that reaches the target.",
                "`enumerate(val_accs, start=1)` counts epochs from 1.",
                "Return None after the loop if no epoch reached it.")),
-    "q3": CustomCheck(
-        ("probe_acc", "features", "faces", "train_idx", "val_idx", "test_idx"), _check_probe_acc,
-        optional=("probe",),
-        hints=("`train.linear_probe(F_train, y_train, F_val, y_val)` returns a fitted probe; C is chosen on validation.",
-               "Index the features and labels with `train_idx` and `val_idx`; score with `probe.score(F, y)`.",
-               "`probe_acc = probe.score(features[test_idx], faces.y[test_idx])`")),
+    "q3": CustomProblem(
+        ("honest_probe_accuracy", "probe_acc", "features", "faces", "train_idx", "val_idx", "test_idx"),
+        _check_probe_acc,
+        hints=("Inside the function use only its arguments: fit `train.linear_probe(F_train, y_train, F_val, y_val)` "
+               "on the training rows, with the validation rows as `F_val, y_val` (that is where it chooses C).",
+               "Return `probe.score(features[test_idx], y[test_idx])`: the test rows are used for this score only.",
+               "`probe_acc = honest_probe_accuracy(features, faces.y, train_idx, val_idx, test_idx)`")),
     "q4": ChoiceProblem(
         "many_labels", "b", ["a", "b", "c", "d"],
         why=("Lesson 02 measured a gap of more than ten points at 1 label per class that was gone at 40: "
