@@ -115,7 +115,7 @@ def _check_epochs_to_reach(epochs_to_reach):
                               f"{got!r}, expected {want!r}.{extra}")
 
 
-PROBE_CASE_SEEDS = (1, 2)  # the grader's own probe problems (see `c_sensitive_probe_case`)
+PROBE_CASE_SEEDS = (1, 10)  # the grader's own probe problems (see `c_sensitive_probe_case`)
 
 
 def c_sensitive_probe_case(seed: int):
@@ -125,6 +125,8 @@ def c_sensitive_probe_case(seed: int):
     C = 0.1 alone is right where the probes disagree, the test rows so that C = 10 alone is (or C = 1 and 10), and a
     few rows of each are labelled against all three. Validation then chooses 0.1 and the test set would choose 10;
     training, validation, default-C and train + validation answers all differ too (tests/test_grading.py checks it).
+    For an even `seed` the 8 training rows hold 5 of one class and 3 of the other, so an answer that re-weights the
+    classes (`class_weight="balanced"`) gives another probe.
     Returns `(features, y, train_idx, val_idx, test_idx)` of the notebook's kinds: float32 features, int64 labels and
     index tensors (in no order: an answer that sorts them in place is seen), with rows in no split, as in the notebook.
     """
@@ -137,7 +139,7 @@ def c_sensitive_probe_case(seed: int):
         signal = np.outer(2.0 * labels - 1, [1.0, 0.5, 0, 0, 0, 0])
         return ((rng.normal(size=(len(labels), 6)) + signal) @ mix).astype(np.float32)
 
-    y_train = rng.permutation(np.repeat([0, 1], 4))
+    y_train = rng.permutation(np.repeat([0, 1], [4, 4] if seed % 2 else [5, 3]))   # problem 2: unequal classes
     F_train, pool = draw(y_train), draw(rng.integers(0, 2, 3000))
     P = np.array([linear_probe(F_train, y_train, Cs=(C,)).predict(pool) for C in (0.1, 1.0, 10.0)])
     agree = rng.permutation(np.flatnonzero((P[0] == P[1]) & (P[1] == P[2])))
