@@ -6,8 +6,8 @@ import numpy as np
 import torch
 
 from ..grading import CheckFailed, ChoiceProblem, CustomProblem, ThoughtProblem, with_ids
-from ._checks import (CustomCheck, Function, as_number, head_similarity, require_cnn, require_split,
-                      require_untouched, same_tensor, self_check)
+from ._checks import (CustomCheck, Function, accuracy, as_number, head_similarity, kind_of, require_cnn,
+                      require_split, require_untouched, same_tensor, self_check)
 from .lesson03 import held_out_accuracies, require_honest_accuracy
 
 MIN_HELD_OUT_ACC = 0.85  # solution: 0.88-0.92 over 6 seeds (30 epochs of `fit`: 0.87-0.89); lr 1e-5: far below
@@ -41,9 +41,42 @@ def _change_cases():
             ({"x": torch.ones(2, 2)}, {"x": 3 * torch.ones(2, 2)}), (two, reordered)]
 
 
-def _check_partial_fine_tune(model, digits, test_idx, train_idx=None, val_idx=None):
+def _require_kept_on_validation(model, best, digits, val, test):
+    """`best`, what `train.fit_steps(..., val=...)` returned, is an accuracy on the validation split, and `model`
+    is the step it kept: the best step was chosen on validation, not on the test split.
+
+    A step kept by its test accuracy gives a model that looks right in every other way (its held-out accuracy is
+    at most a point optimistic); its record gives it away. One image's worth of slack on validation allows for a
+    model trained on a GPU and checked here on the CPU.
+    """
+    if not isinstance(best, dict) or "val_acc" not in best:
+        raise CheckFailed("`best` should be what `train.fit_steps(..., val=(X_val, y_val))` returned (a dict with "
+                          f"'val_acc', 'step' and 'curve'), not {kind_of(best)}: write `best = train.fit_steps(...)`.")
+    if not best.get("curve"):
+        raise CheckFailed("`best` records no validation accuracy: `train.fit_steps` ran without `val=`, so it kept the "
+                          "last step, not the best one. Pass `val=(digits.X[val_idx], digits.y[val_idx])`.")
+    kept = as_number(best["val_acc"], "best['val_acc']", fraction=True)
+    n_val, n_test = len(val), len(test)
+    on_val = accuracy(model, digits.X[val], digits.y[val])
+    if abs(kept * n_val - round(kept * n_val)) < 1e-6 and abs(on_val - kept) <= 1 / n_val + 1e-9:
+        return
+    on_test = accuracy(model, digits.X[test], digits.y[test])
+    if abs(on_test - kept) <= 1 / n_test + 1e-9:
+        raise CheckFailed(f"The step was kept for its accuracy on the test split ({kept:.3f}, what `model` scores on "
+                          "`test_idx`): the test images chose it, so its test score is optimistic. Pass the "
+                          "validation split to `fit_steps`: `val=(digits.X[val_idx], digits.y[val_idx])`.")
+    if abs(kept * n_val - round(kept * n_val)) >= 1e-6:
+        raise CheckFailed(f"`best['val_acc']` = {kept:.4f} is not an accuracy on the {n_val} validation images: "
+                          "`fit_steps` chose the step on other images. Pass `val=(digits.X[val_idx], digits.y[val_idx])`.")
+    raise CheckFailed(f"`model` scores {on_val:.3f} on the validation split, but the step `fit_steps` kept scored "
+                      f"{kept:.3f} there: `model` is not the model it kept (trained again afterwards, or `best` comes "
+                      "from another run).")
+
+
+def _check_partial_fine_tune(model, best, digits, val_idx, test_idx, train_idx=None):
     """Behaviour: first conv block frozen and untouched (BatchNorm included); later blocks and a new head trained;
-    held-out accuracy in the honest band, on the test split and on digits no split uses."""
+    the step kept on validation (`best`); held-out accuracy in the honest band, on the test split and on digits
+    no split uses."""
     from ..data import load_digits
     from ..models import load_pretrained
 
@@ -51,8 +84,8 @@ def _check_partial_fine_tune(model, digits, test_idx, train_idx=None, val_idx=No
     fresh = load_digits()
     if not hasattr(digits, "X") or not torch.equal(torch.as_tensor(digits.y), fresh.y):
         raise CheckFailed("`digits` is no longer `data.load_digits()`: re-run the cell that loads it.")
-    parts = {"test_idx": test_idx}
-    parts.update({name: idx for name, idx in (("train_idx", train_idx), ("val_idx", val_idx)) if idx is not None})
+    parts = {"val_idx": val_idx, "test_idx": test_idx}
+    parts.update({"train_idx": train_idx} if train_idx is not None else {})
     split = require_split(parts, fresh.y, {"train_idx": 5, "val_idx": 10, "test_idx": 100})
     reference = load_pretrained("cnn-printed-digits")
     if any(p.requires_grad for p in model.features[0].parameters()):
@@ -71,8 +104,9 @@ def _check_partial_fine_tune(model, digits, test_idx, train_idx=None, val_idx=No
             head_similarity(model.head, reference.head) > PRETRAINED_HEAD_COS:
         raise CheckFailed("The head is still the pretrained one (fine-tuned, perhaps): give the model a new head "
                           "(`models.replace_head(model, 10)`).")
-    seen = split.get("train_idx"), split.get("val_idx")
-    used = np.concatenate([s for s in seen if s is not None]) if any(s is not None for s in seen) else None
+    _require_kept_on_validation(model, best, fresh, split["val_idx"], split["test_idx"])
+    seen = split.get("train_idx"), split["val_idx"]
+    used = np.concatenate([s for s in seen if s is not None])
     acc, rest_acc = held_out_accuracies(model, fresh, split["test_idx"], used)
     require_honest_accuracy(acc, rest_acc, MIN_HELD_OUT_ACC, MAX_HELD_OUT_ACC, MAX_GAP,
                             "Was the learning rate too high (it erases the pretrained features) or too low?")
@@ -101,12 +135,12 @@ PROBLEMS = with_ids(__name__, {
                "Return the list in network order: first block first, head last; its length is num_blocks + 1.",
                "`[head_lr / mult ** (num_blocks - i) for i in range(num_blocks)] + [head_lr]`")),
     "q2": CustomCheck(
-        ("model", "digits", "test_idx"), _check_partial_fine_tune, optional=("train_idx", "val_idx"),
+        ("model", "best", "digits", "val_idx", "test_idx"), _check_partial_fine_tune, optional=("train_idx",),
         hints=("Load the pretrained model, give it a new 10-class head, freeze only its first block, then train.",
                "`models.freeze(model, up_to=1)` freezes the backbone's first block (`models.blocks(model)[0]`: the "
                "first conv block).",
                "model = models.load_pretrained('cnn-printed-digits'); models.replace_head(model, 10); "
-               "models.freeze(model, up_to=1); train.fit_steps(model, digits.X[train_idx], digits.y[train_idx], "
+               "models.freeze(model, up_to=1); best = train.fit_steps(model, digits.X[train_idx], digits.y[train_idx], "
                "val=(digits.X[val_idx], digits.y[val_idx]), steps=200, lr=1e-3, seed=cfg.seed)")),
     "q3": ChoiceProblem(
         "bn_pitfall", "b", ["a", "b", "c", "d"],
