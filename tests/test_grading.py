@@ -1235,7 +1235,7 @@ def _source_cases():
 def _predict_cases():
     """`predict` of a real model (EfficientNet-Lite0's frozen features + a probe, ~10 s) and wrong ones, each scored on
     fresh unseen photos; the record of opened unseen photos is given as the grader exports it."""
-    from tl_course import capstone, data, deploy
+    from tl_course import deploy
 
     tr, _, _, model = _capstone_setup()
     good = deploy.Predictor(model, tr.classes, 48).predict_files

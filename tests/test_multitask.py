@@ -1,7 +1,5 @@
 """Multi-task learning, stacking and continual learning (lesson 07): each mechanism on a case whose answer is known."""
 
-import copy
-
 import numpy as np
 import pytest
 import torch
