@@ -425,3 +425,27 @@ def test_capstone_predict_reads_the_graders_unseen_photos_and_a_peek_before_grad
     assert peeked["status"] == "FAIL" and "before grading" in peeked["message"], peeked
     assert honest["status"] == "FAIL" and "unseen photos right" in honest["message"], honest
     assert rows[("10_honest.ipynb", "10.q1")]["status"] == "NOT ATTEMPTED"
+
+
+IN_KERNEL = """from tl_course.grading import exercise
+import torch.nn.functional as F
+ex = exercise("07")
+
+def multitask_loss(logits, labels, weights):
+    return sum(weights[t] * F.cross_entropy(logits[t], labels[t]) for t in logits)
+"""
+
+
+def test_checks_that_need_the_learners_live_objects_run_in_the_kernel(tmp_path):
+    """07.q1 back-propagates through the learner's loss: it cannot work on exported values, so the grader runs it
+    in the kernel (`in_kernel=True`) and reads back the verdict — right passes, `.item()` fails with its reason."""
+    right, detached = tmp_path / "07_right.ipynb", tmp_path / "07_detached.ipynb"
+    for path, code in ((right, IN_KERNEL), (detached, IN_KERNEL.replace("for t in logits)", "for t in logits).item()"))):
+        nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)]), path)
+    assert grade.main([str(right), str(detached), "--jobs", "2", "--timeout", "60",
+                       "--json", str(tmp_path / "g.json")]) == 0
+    rows = _rows(tmp_path / "g.json")
+    assert rows[("07_right.ipynb", "07.q1")]["status"] == "PASS", rows[("07_right.ipynb", "07.q1")]
+    assert rows[("07_detached.ipynb", "07.q1")]["status"] == "FAIL"
+    assert "gradients can flow" in rows[("07_detached.ipynb", "07.q1")]["message"]
+    assert rows[("07_right.ipynb", "07.q3")]["status"] == "NOT ATTEMPTED"   # in the kernel too: no TwoColumns

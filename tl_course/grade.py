@@ -525,7 +525,9 @@ def judge(problems: dict, exported: dict, kernel=None) -> list:
     for problem in problems.values():
         names = (*problem.vars, *getattr(problem, "optional", ()))
         bad = [v for v in names if v in broken]
-        if bad and problem.graded:
+        if getattr(problem, "in_kernel", False) and kernel is not None:
+            result = kernel.check(problem.id)
+        elif bad and problem.graded:
             result = Result(problem.id, FAIL, f"`{bad[0]}` could not be passed to the grader ({broken[bad[0]]}): "
                             "answers must be numbers, strings, arrays, tensors, tl_course/torch models, "
                             "lists or dicts of those, or functions.")
@@ -588,6 +590,28 @@ class _Kernel:
                     "views": dict(exported.get("views", {}))}
         except Exception as exc:  # the kernel's side is the learner's: anything can go wrong there
             raise _NotGraded(NOT_GRADED, f"the answers could not be read from the notebook ({exc})") from None
+
+    def check(self, pid: str):
+        """Run problem `pid`'s check in the kernel, on the learner's live objects; return its verdict as a Result.
+
+        For the few checks that cannot work on exported values (`CustomCheck(..., in_kernel=True)`). The verdict
+        comes from the kernel's copy of tl_course, which the grader compares with its snapshot afterwards; a
+        notebook that patches that copy in memory can forge these verdicts (README, trust model).
+        """
+        from .grading import ANSWER, ERROR, FAIL, NOT_ATTEMPTED, PASS, Result
+
+        self.calls += 1
+        target = self.io / f"check{self.calls}.out"
+        try:
+            self._run(f"__tl_grader.check({str(pid)!r}, {str(target)!r})")
+            outcome = load_answer(target.read_bytes(), None)
+        except Exception as exc:  # a stuck or dead kernel, or bytes that are not a verdict
+            return Result(pid, ERROR, f"the check could not run in the notebook's kernel: {exc}")
+        if isinstance(outcome, tuple) and len(outcome) == 3 and outcome[0] == "ok" \
+                and outcome[1] in (PASS, FAIL, ERROR, NOT_ATTEMPTED, ANSWER) and isinstance(outcome[2], str):
+            return Result(pid, outcome[1], outcome[2][:4000])
+        why = outcome[-1] if isinstance(outcome, tuple) and outcome else "no verdict"
+        return Result(pid, ERROR, f"the check could not run in the notebook's kernel ({str(why)[:200]})")
 
     def call(self, fid: int, args: tuple, kwargs: dict):
         """Call learner function `fid` in the kernel on the grader's inputs; return its result as a value."""
@@ -870,7 +894,17 @@ def _kernel_helpers(ns: dict):
         with open(target, "wb") as f:
             f.write(data)
 
-    return _types.SimpleNamespace(export=export, call=call)
+    def check(pid, target):
+        try:
+            from tl_course import grading as _grading
+            result = _grading.registry()[pid].grade(dict(ns))
+            outcome = ("ok", str(result.status), str(result.message))
+        except BaseException as exc:
+            outcome = ("raise", f"{type(exc).__name__}: {exc}"[:200])
+        with open(target, "wb") as f:
+            f.write(dumps(outcome))
+
+    return _types.SimpleNamespace(export=export, call=call, check=check)
 
 
 def _kernel_source() -> str:

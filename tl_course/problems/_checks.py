@@ -236,12 +236,16 @@ class CustomCheck(CustomProblem):
     """A `CustomProblem` that also passes `optional` variables to its check: their value, or None if unset.
 
     For evidence a check can use when the learner kept it (e.g. the fitted `probe` behind a `probe_acc`)
-    without marking an answer as not attempted when it is missing.
+    without marking an answer as not attempted when it is missing. `in_kernel=True` marks a check that must run
+    where the learner's objects live (it back-propagates through the learner's function, instantiates a class the
+    notebook defined, or gets back objects that cannot be sent as values): the command-line grader runs it in the
+    learner's kernel and reads back its verdict.
     """
 
-    def __init__(self, vars, check, *, optional=(), **kwargs):
+    def __init__(self, vars, check, *, optional=(), in_kernel=False, **kwargs):
         super().__init__(vars, check, **kwargs)
         self.optional = tuple(optional)
+        self.in_kernel = in_kernel  # the check needs the learner's live objects (see `tl_course.grade.judge`)
         self._extra = {}
 
     def grade(self, namespace):

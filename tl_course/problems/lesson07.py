@@ -334,20 +334,20 @@ def _check_forgetting(forgetting):
 
 PROBLEMS = with_ids(__name__, {
     "q1": CustomCheck(
-        ("multitask_loss",), _check_loss,
+        ("multitask_loss",), _check_loss, in_kernel=True,
         hints=("One term per task: its weight times the cross-entropy of its own scores and labels.",
                "Look the weight up by the task's name (the dicts need not list the tasks in the same order); "
                "`F.cross_entropy` already averages over the task's rows.",
                "`return sum(weights[t] * F.cross_entropy(logits[t], labels[t]) for t in logits)`")),
     "q2": CustomCheck(
-        ("out_of_fold",), _check_oof,
+        ("out_of_fold",), _check_oof, in_kernel=True,
         hints=("Split the rows into stratified folds; for each fold, fit a *fresh* `make_probe()` on the other folds "
                "and predict the held-out fold's probabilities.",
                "`StratifiedKFold(folds, shuffle=True, random_state=seed).split(F, y)` gives (fitted rows, held rows) "
                "per fold; write each fold's `predict_proba` into `probs[held_rows]`.",
                "Never predict a row with a probe that was fitted on it — that is the in-fold leak.")),
     "q3": CustomCheck(
-        ("TwoColumns",), _check_columns,
+        ("TwoColumns",), _check_columns, in_kernel=True,
         hints=("The old column must never change: no gradients, and BatchNorm statistics fixed while the rest "
                "trains.",
                "`self.old = models.freeze(copy.deepcopy(old)).requires_grad_(False)`: `freeze` keeps its layers in "

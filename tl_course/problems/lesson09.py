@@ -300,7 +300,7 @@ PROBLEMS = with_ids(__name__, {
                "`T = evaluate.fit_temperature(val_logits, y_val); before = expected_calibration_error(test_logits.softmax(1), "
                "y_test); after = expected_calibration_error(evaluate.apply_temperature(test_logits, T), y_test)`")),
     "q4": CustomCheck(
-        ("export_round_trip",), _check_export,
+        ("export_round_trip",), _check_export, in_kernel=True,
         hints=("Put the model in eval mode, trace it on X, save the trace to `path`, load it back from the file.",
                "`torch.jit.trace(model.eval(), X)`; `torch.jit.save(traced, str(path))` after creating the folder; "
                "`loaded = torch.jit.load(str(path))`.",
