@@ -3,9 +3,10 @@
 import copy
 
 import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
 
 from ..grading import CheckFailed, ChoiceProblem, ThoughtProblem, call_learner, require_returned, with_ids
-from ._checks import CustomCheck, Function, as_number, kind_of, require_split, self_check
+from ._checks import CustomCheck, Function, _same_value, as_number, kind_of, require_split, self_check
 
 
 
@@ -75,50 +76,173 @@ def _pool():
     return sentences.subset(sentences.balanced_rows(per_class=150))
 
 
-def _check_tfidf(tfidf_test_acc, train_idx, val_idx, test_idx):
+TFIDF_CASE_SEEDS = (1, 5)  # the grader's own text problems (see `c_sensitive_tfidf_case`)
+TFIDF_CS = (1.0, 10.0, 100.0)  # `text.tfidf_probe`'s default grid; without validation it uses the middle one
+FLOAT32_SLACK = 1e-6  # an accuracy computed in float32 (a tensor's mean) is off by ~1e-8; a rounded one by ≥ 1e-5
+
+
+def c_sensitive_tfidf_case(seed: int):
+    """A small text problem on which choosing C on the test sentences gives another answer than choosing it on
+    validation, as `lesson02.c_sensitive_probe_case` does for features.
+
+    Sentences of made-up words (`good3`, `bad1`, fillers) mix words of their own class with a few of the other's.
+    Three TF-IDF probes are fitted on 8 training sentences (C = 1, 10, 100): the validation sentences are labelled
+    so that C = 1 alone is right where the probes disagree, the test sentences so that C = 100 alone is (or C = 10
+    and 100), and a few of each are labelled against all three. Validation then chooses 1, the test set would
+    choose 100, and the default C is 10: the honest answer, the default-C one, the test-chosen one, train +
+    validation, a vocabulary learnt from every sentence and the usual slips all give different numbers
+    (tests/test_grading.py checks it).
+    Returns `(texts, y, train_idx, val_idx, test_idx)` of the notebook's kinds: a list of strings, int64 labels
+    and int64 index arrays (in no order), with sentences in no split, as in the notebook.
+    """
     from ..text import tfidf_probe
 
+    rng = np.random.default_rng(seed)
+    own_words = ([f"bad{i}" for i in range(6)], [f"good{i}" for i in range(6)])
+    filler = [f"w{i}" for i in range(30)]
+
+    def sentence(label):
+        words = [*rng.choice(own_words[label], rng.integers(1, 4)), *rng.choice(own_words[1 - label], rng.integers(0, 3)),
+                 *rng.choice(filler, rng.integers(2, 6))]
+        return " ".join(rng.permutation(words))
+
+    y_train = rng.permutation(np.repeat([0, 1], 4))
+    train_texts = [sentence(label) for label in y_train]
+    pool = [sentence(label) for label in rng.integers(0, 2, 3000)]
+    P = np.array([tfidf_probe(train_texts, y_train, Cs=(C,)).predict(pool) for C in TFIDF_CS])
+    agree = rng.permutation(np.flatnonzero((P[0] == P[1]) & (P[1] == P[2])))
+    only_low = rng.permutation(np.flatnonzero((P[0] != P[1]) & (P[1] == P[2])))   # C = 1 alone predicts these
+    only_high = rng.permutation(np.flatnonzero((P[2] != P[1]) & (P[1] == P[0])))  # C = 100 alone predicts these
+    val = np.r_[only_low[:6], agree[:12]]
+    val_y = np.r_[P[0, val[:16]], 1 - P[0, val[16:]]]
+    test = np.r_[only_high[:8], only_low[6:12], agree[12:31]]
+    test_y = np.r_[P[2, test[:30]], 1 - P[2, test[30:]]]
+    unused = agree[31:51]
+    texts = train_texts + [pool[i] for i in np.r_[val, test, unused]]
+    y = np.concatenate([y_train, val_y, test_y, P[0, unused]]).astype(np.int64)
+    order = rng.permutation(len(y))
+    where = np.argsort(order)  # sentence i of the concatenation is sentence where[i] of the shuffled set
+    bounds = np.cumsum([0, len(y_train), len(val), len(test)])
+    parts = [rng.permutation(where[a:b]).astype(np.int64) for a, b in zip(bounds[:-1], bounds[1:])]
+    return ([texts[i] for i in order], y[order], *parts)
+
+
+def _rows(texts, rows):
+    return [texts[i] for i in rows]
+
+
+def _honest_tfidf_score(texts, y, tr, va, te) -> float:
+    """The reference: `tfidf_probe` trained on the training sentences, C chosen on validation, scored on test."""
+    from ..text import tfidf_probe
+
+    return tfidf_probe(_rows(texts, tr), y[tr], _rows(texts, va), y[va]).score(_rows(texts, te), y[te])
+
+
+def _tfidf_mistake(value, texts, y, tr, va, te) -> str:
+    """Name the usual mistake whose number `value` is, or return ""."""
+    from ..text import tfidf_probe
+
+    T = lambda rows: _rows(texts, rows)                                    # noqa: E731
+    probe = tfidf_probe(T(tr), y[tr], T(va), y[va])
+    both = np.concatenate([tr, va])
+    candidates = [
+        (lambda: tfidf_probe(T(tr), y[tr], T(te), y[te]).score(T(te), y[te]),
+         "the test accuracy of a probe whose C was chosen on the *test* sentences: choose C on `val_idx`, and use "
+         "the test sentences for the final score only"),
+        (lambda: max(tfidf_probe(T(tr), y[tr], Cs=(C,)).score(T(te), y[te]) for C in TFIDF_CS),
+         "the best test accuracy over the values of C: the test set chose C"),
+        (lambda: probe.score(T(va), y[va]), "the validation accuracy; the validation sentences chose C, score the "
+         "test ones"),
+        (lambda: probe.score(T(tr), y[tr]), "the training accuracy; score the test sentences instead"),
+        (lambda: tfidf_probe(T(both), y[both], T(va), y[va]).score(T(te), y[te]),
+         "the score of a probe trained on the training *and* validation sentences: train on `train_idx` only"),
+        (lambda: tfidf_probe(T(tr), y[tr]).score(T(te), y[te]),
+         "the score of a probe with the default C: pass the validation sentences so that `tfidf_probe` chooses C"),
+        (lambda: 1 - probe.score(T(te), y[te]), "the error rate (1 − accuracy), not the accuracy"),
+    ]
+    for score, why in candidates:
+        if np.isclose(value, score(), rtol=0, atol=FLOAT32_SLACK):
+            return why
+    return ""
+
+
+def _call_tfidf_function(fn, args, what: str) -> float:
+    """Call the learner's `honest_tfidf_accuracy` on copies of `args`; it must leave them unchanged and return a
+    fraction."""
+    names = ("texts", "y", "train_idx", "val_idx", "test_idx")
+    given = copy.deepcopy(args)
+    got = require_returned(call_learner(fn, *given), "honest_tfidf_accuracy")
+    changed = [name for name, a, b in zip(names, given, args) if not _same_value(a, b)]
+    if changed:
+        raise CheckFailed(f"On {what}, `honest_tfidf_accuracy` changed its argument `{changed[0]}` in place: work on "
+                          "copies, so the caller's data stay as they were.")
+    return as_number(got, f"honest_tfidf_accuracy(...) on {what}", fraction=True)
+
+
+def _check_tfidf(honest_tfidf_accuracy, tfidf_test_acc, train_idx, val_idx, test_idx):
+    """`honest_tfidf_accuracy` behaves as the reference on the grader's text problems (where C chosen on test, or
+    not chosen at all, gives another number) and on the notebook's split; `tfidf_test_acc` is the reference's
+    number on that split, which is checked against the lesson's pool (disjoint; 32, 25 and 200 per class)."""
+    fn = honest_tfidf_accuracy
+    if not callable(fn):
+        raise CheckFailed(f"`honest_tfidf_accuracy` should be a function, but it is {kind_of(fn)}.")
     value = as_number(tfidf_test_acc, "tfidf_test_acc", fraction=True)
     pool = _pool()
     parts = require_split({"train_idx": train_idx, "val_idx": val_idx, "test_idx": test_idx}, pool.y,
                           {"train_idx": 32, "val_idx": 25, "test_idx": 200}, unit="sentences")
     tr, va, te = parts["train_idx"], parts["val_idx"], parts["test_idx"]
-    texts = lambda rows: [pool.texts[i] for i in rows]                     # noqa: E731
-    probe = tfidf_probe(texts(tr), pool.y[tr], texts(va), pool.y[va])
-    want = probe.score(texts(te), pool.y[te])
-    if np.isclose(value, want, atol=1e-9):
+    want = _honest_tfidf_score(pool.texts, pool.y, tr, va, te)
+    for i, seed in enumerate(TFIDF_CASE_SEEDS, start=1):
+        args = c_sensitive_tfidf_case(seed)
+        what = f"the grader's text problem {i} (8 training sentences of made-up words)"
+        got = _call_tfidf_function(fn, args, what)
+        texts, y, *split = args
+        expected = _honest_tfidf_score(texts, y, *split)
+        if np.isclose(got, expected, rtol=0, atol=FLOAT32_SLACK):
+            continue
+        why = _tfidf_mistake(got, texts, y, *split)
+        if not why and any(np.isclose(got, round(expected, digits), rtol=0, atol=FLOAT32_SLACK) for digits in (2, 3, 4)):
+            why = "the accuracy rounded: return the exact fraction"
+        if not why and np.isclose(got, want, rtol=0, atol=FLOAT32_SLACK):
+            why = ("the number of the notebook's own split: the function must use its arguments, not the notebook's "
+                   "`pool` or split")
+        raise CheckFailed(f"On {what}, `honest_tfidf_accuracy` returned {got:.4f}, expected {expected:.4f}"
+                          + (f": that is {why}." if why else ": train `text.tfidf_probe` on the training sentences "
+                             "with C chosen on the validation ones, and score it on the test sentences."))
+    got = _call_tfidf_function(fn, (list(pool.texts), pool.y.copy(), tr.copy(), va.copy(), te.copy()),
+                               "the notebook's split")
+    if not np.isclose(got, want, rtol=0, atol=FLOAT32_SLACK):
+        raise CheckFailed(f"On the notebook's pool and split, `honest_tfidf_accuracy` returned {got:.4f}, but "
+                          f"`text.tfidf_probe` trained on `train_idx`, C chosen on `val_idx`, scores {want:.4f} on "
+                          "`test_idx`.")
+    if np.isclose(value, want, rtol=0, atol=FLOAT32_SLACK):
         return
-    if np.isclose(value, probe.score(texts(va), pool.y[va]), atol=1e-9):
-        raise CheckFailed(f"`tfidf_test_acc` = {value:.4f} is the probe's accuracy on the validation sentences; report "
-                          "it on the test sentences (`test_idx`).")
     if any(np.isclose(value, round(want, digits)) for digits in (2, 3)):
         raise CheckFailed(f"`tfidf_test_acc` = {value} is the test accuracy ({want:.4f}) rounded: give the exact "
                           "fraction.")
-    raise CheckFailed(f"`tfidf_test_acc` = {value:.4f}, but `text.tfidf_probe` trained on the {len(tr)} training "
-                      f"sentences, C chosen on the validation ones, scores {want:.4f} on the test sentences: train on "
-                      "`train_idx` only, choose C with `val_idx`, report on `test_idx` (the test set chooses nothing).")
+    raise CheckFailed(f"`tfidf_test_acc` = {value:.4f}, but your function scores {want:.4f} on the notebook's split: "
+                      "set `tfidf_test_acc = honest_tfidf_accuracy(pool.texts, pool.y, train_idx, val_idx, test_idx)`.")
 
 
-def _bag_class():
-    from sklearn.base import BaseEstimator, ClassifierMixin
+class WordVotes(ClassifierMixin, BaseEstimator):
+    """A deterministic text classifier: a word votes for a label it had at least twice as often as the other.
 
-    class WordVotes(ClassifierMixin, BaseEstimator):
-        """A deterministic text classifier: a word votes for a label it had at least twice as often as the other."""
+    The `make_model` that 08.q4's check passes to the learner's `domain_drop`; defined at module level so that the
+    command-line grader can send it to the learner's kernel (by reference: the kernel imports `tl_course` too).
+    """
 
-        def fit(self, texts, y):
-            votes = {}
-            for t, label in zip(texts, y):
-                for w in t.split():
-                    votes.setdefault(w, [0, 0])[int(label)] += 1
-            self.words_, self.classes_ = votes, np.array([0, 1])
-            return self
+    def fit(self, texts, y):
+        votes = {}
+        for t, label in zip(texts, y):
+            for w in t.split():
+                votes.setdefault(w, [0, 0])[int(label)] += 1
+        self.words_, self.classes_ = votes, np.array([0, 1])
+        return self
 
-        def predict(self, texts):
-            score = [sum((v[1] > 2 * v[0]) - (v[0] > 2 * v[1]) for w in t.split() if (v := self.words_.get(w)))
-                     for t in texts]
-            return (np.array(score) > 0).astype(int)
-
-    return WordVotes
+    def predict(self, texts):
+        score = [sum((v[1] > 2 * v[0]) - (v[0] > 2 * v[1]) for w in t.split() if (v := self.words_.get(w)))
+                 for t in texts]
+        return (np.array(score) > 0).astype(int)
 
 
 _WORDS = {"in": (["great", "fun", "moving", "sharp"], ["dull", "awful", "silly", "flat"]),
@@ -151,7 +275,7 @@ def _drop_reference(make_model, in_domain, out_domain, test):
 def _check_drop(domain_drop):
     if not callable(domain_drop):
         raise CheckFailed(f"`domain_drop` should be a function, but it is {kind_of(domain_drop)}.")
-    model = _bag_class()
+    model = WordVotes
     for i, seed in enumerate((0, 1, 2), start=1):
         in_domain, out_domain, test = _domains(seed)
         want = _drop_reference(model, in_domain, out_domain, test)
@@ -161,7 +285,7 @@ def _check_drop(domain_drop):
         if np.isclose(value, -want) and abs(want) > 1e-9:
             raise CheckFailed(f"On test case {i}, `domain_drop` returned {value:.3f}, expected {want:.3f}: in-domain "
                               "accuracy minus out-of-domain accuracy (positive = the change of domain cost accuracy).")
-        if not np.isclose(value, want, atol=1e-9):
+        if not np.isclose(value, want, rtol=0, atol=FLOAT32_SLACK):
             raise CheckFailed(f"On test case {i}, `domain_drop` returned {value:.3f}, expected {want:.3f}: fit one fresh "
                               "model on the in-domain sentences and one on the out-of-domain ones, and score both on "
                               "the same in-domain test sentences.")
@@ -179,8 +303,9 @@ PROBLEMS = with_ids(__name__, {
                "The rows need not have length 1 here: a plain dot product favours long rows.",
                "`sims = cosine_similarity(query[None], embeddings)[0]; return np.argsort(-sims)[:k]`")),
     "q3": CustomCheck(
-        ("tfidf_test_acc", "train_idx", "val_idx", "test_idx"), _check_tfidf,
-        hints=("`text.tfidf_probe(train_texts, y_train, val_texts, y_val)` chooses C on the validation sentences.",
+        ("honest_tfidf_accuracy", "tfidf_test_acc", "train_idx", "val_idx", "test_idx"), _check_tfidf,
+        hints=("`text.tfidf_probe(train_texts, y_train, val_texts, y_val)` chooses C on the validation sentences; "
+               "pick the sentences of each split from `texts` with its indices.",
                "Then score the returned probe on the test sentences: `probe.score(test_texts, y_test)`.",
                "Never let the test sentences choose anything — not C, not which model to report.")),
     "q4": CustomCheck(
