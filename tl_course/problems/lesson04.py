@@ -41,7 +41,7 @@ def _change_cases():
             ({"x": torch.ones(2, 2)}, {"x": 3 * torch.ones(2, 2)}), (two, reordered)]
 
 
-def _require_kept_on_validation(model, best, digits, val, test):
+def _require_kept_on_validation(model, best, digits, val, test, reference):
     """`best`, what `train.fit_steps(..., val=...)` returned, is an accuracy on the validation split, and `model`
     is the step it kept: the best step was chosen on validation, not on the test split.
 
@@ -59,6 +59,7 @@ def _require_kept_on_validation(model, best, digits, val, test):
     n_val, n_test = len(val), len(test)
     on_val = accuracy(model, digits.X[val], digits.y[val])
     if abs(kept * n_val - round(kept * n_val)) < 1e-6 and abs(on_val - kept) <= 1 / n_val + 1e-9:
+        _require_step_count(model, best, reference)
         return
     on_test = accuracy(model, digits.X[test], digits.y[test])
     if abs(on_test - kept) <= 1 / n_test + 1e-9:
@@ -71,6 +72,30 @@ def _require_kept_on_validation(model, best, digits, val, test):
     raise CheckFailed(f"`model` scores {on_val:.3f} on the validation split, but the step `fit_steps` kept scored "
                       f"{kept:.3f} there: `model` is not the model it kept (trained again afterwards, or `best` comes "
                       "from another run).")
+
+
+def _require_step_count(model, best, reference):
+    """The trained blocks' BatchNorm layers count the training batches they saw (`num_batches_tracked`), and
+    `fit_steps` keeps the count with the weights of the step it restores: since the pretrained weights, `model` must
+    have seen exactly `best['step']` batches. A model trained again afterwards, or paired with another run's
+    record, has another count."""
+    step = best.get("step")
+    if isinstance(step, bool) or not isinstance(step, (int, np.integer)) and not (
+            isinstance(step, float) and step.is_integer()):
+        raise CheckFailed(f"`best['step']` should be the whole number of the step `fit_steps` kept, not "
+                          f"{kind_of(step)}: keep its record unchanged.")
+    was = {name: m.num_batches_tracked for name, m in reference.named_modules()
+           if isinstance(m, torch.nn.modules.batchnorm._BatchNorm) and m.num_batches_tracked is not None}
+    first = {id(m) for m in model.features[0].modules()}          # the frozen block: its count must not move
+    seen = {name: int(m.num_batches_tracked) - int(was[name]) for name, m in model.named_modules()
+            if isinstance(m, torch.nn.modules.batchnorm._BatchNorm) and id(m) not in first and name in was
+            and m.num_batches_tracked is not None}
+    wrong = {name: n for name, n in seen.items() if n != int(step)}
+    if wrong:
+        name, n = next(iter(wrong.items()))
+        raise CheckFailed(f"`model`'s BatchNorm layer {name} has seen {n} training batches since the pretrained "
+                          f"weights, but `best` says `fit_steps` kept step {int(step)}: `model` is not the model it "
+                          "kept (trained again afterwards, or `best` comes from another run).")
 
 
 def _check_partial_fine_tune(model, best, digits, val_idx, test_idx, train_idx=None):
@@ -104,7 +129,7 @@ def _check_partial_fine_tune(model, best, digits, val_idx, test_idx, train_idx=N
             head_similarity(model.head, reference.head) > PRETRAINED_HEAD_COS:
         raise CheckFailed("The head is still the pretrained one (fine-tuned, perhaps): give the model a new head "
                           "(`models.replace_head(model, 10)`).")
-    _require_kept_on_validation(model, best, fresh, split["val_idx"], split["test_idx"])
+    _require_kept_on_validation(model, best, fresh, split["val_idx"], split["test_idx"], reference)
     seen = split.get("train_idx"), split["val_idx"]
     used = np.concatenate([s for s in seen if s is not None])
     acc, rest_acc = held_out_accuracies(model, fresh, split["test_idx"], used)
