@@ -1,10 +1,12 @@
-"""Text: the VADER and BBC loaders (against fake sdists, never the network), the embedding cache, TF-IDF."""
+"""Text: the VADER and BBC loaders (against fake sdists, never the network), the embedding cache, TF-IDF, and
+fine-tuning the encoder's top layer (on a tiny BERT)."""
 
 import io
 import subprocess
 import sys
 import tarfile
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -240,6 +242,64 @@ def test_packaged_registry_pins_the_bbc_sdist():
     assert entry.file == BBC_SDIST and entry.sha256.startswith("cb2880f3") and entry.size == 2044547
 
 
+def _tiny_encoder(dim=16, layers=2):
+    """A two-layer BERT with 16 numbers per token, shaped like a sentence-transformers encoder for TopOfEncoder."""
+    transformers = pytest.importorskip("transformers")
+    config = transformers.BertConfig(vocab_size=50, hidden_size=dim, num_hidden_layers=layers, num_attention_heads=2,
+                                     intermediate_size=32, max_position_embeddings=32)
+    torch.manual_seed(0)
+    bert = transformers.BertModel(config).eval()
+    return SimpleNamespace(model=[SimpleNamespace(auto_model=bert)], dim=dim, name="tiny")
+
+
+def _token_batch(n=12, tokens=6, dim=16, seed=0):
+    """Random token outputs with the layout of `text.token_outputs`: the positions past each text's end are zero."""
+    g = torch.Generator().manual_seed(seed)
+    hidden = torch.randn(n, tokens, dim, generator=g)
+    lengths = torch.randint(2, tokens + 1, (n,), generator=g)
+    hidden[torch.arange(tokens)[None, :] >= lengths[:, None]] = 0
+    return hidden
+
+
+def test_top_of_encoder_ignores_padding_and_copies_the_last_layer():
+    enc = _tiny_encoder()
+    top = text.TopOfEncoder(enc, num_classes=3)
+    last = enc.model[0].auto_model.encoder.layer[-1]
+    assert top.layer is not last and all(torch.equal(a, b) for a, b in zip(top.layer.parameters(), last.parameters()))
+    hidden = _token_batch()
+    with torch.no_grad():
+        vectors, scores = top.embed(hidden), top(hidden)
+        padded = top.embed(torch.nn.functional.pad(hidden, (0, 0, 0, 4)))          # four more padding positions
+        short = top.embed(hidden[:1, :int(hidden[0].ne(0).any(-1).sum())])          # the first text alone, unpadded
+    assert vectors.shape == (12, 16) and scores.shape == (12, 3)
+    assert torch.allclose(vectors.norm(dim=1), torch.ones(12), atol=1e-5)          # unit length, like the encoder
+    assert torch.allclose(padded, vectors, atol=1e-5) and torch.allclose(short[0], vectors[0], atol=1e-5)
+    trained = {name for name, p in top.named_parameters() if p.requires_grad}
+    assert trained == {name for name, _ in top.named_parameters()}
+    assert models.count_parameters(top) == sum(p.numel() for p in last.parameters()) + 16 * 3 + 3
+
+
+def test_fine_tune_top_trains_top_layer_and_head_only():
+    enc = _tiny_encoder()
+    bert = enc.model[0].auto_model
+    before_encoder = {k: v.clone() for k, v in bert.state_dict().items()}
+    hidden = _token_batch(n=24)
+    y = torch.arange(24) % 2
+    hidden[y == 1] += 0.5 * (hidden[y == 1] != 0)                                  # a signal in the real tokens
+    torch.manual_seed(1)
+    top = text.TopOfEncoder(enc, num_classes=2)
+    layer_before = {k: v.clone() for k, v in top.layer.state_dict().items()}
+    loss = lambda: torch.nn.functional.cross_entropy(top(hidden), y).item()
+    top.eval()
+    start = loss()
+    result = text.fine_tune_top(top, hidden, y, steps=40, lr=1e-3, head_lr=1e-2, batch_size=8, seed=0,
+                                device="cpu", progress=False)
+    assert loss() < start - 0.1 and set(result) >= {"val_acc", "step"}
+    assert any(not torch.equal(layer_before[k], v) for k, v in top.layer.state_dict().items())   # the top layer moved
+    assert all(torch.equal(before_encoder[k], v) for k, v in bert.state_dict().items())          # the encoder did not
+    assert not top.training                                                                       # left in eval mode
+
+
 class CountingEncoder:
     """A fake sentence encoder: a text's vector is made from its length and first letter; counts what it encodes."""
 
@@ -329,6 +389,13 @@ def test_real_minilm_embeds_similar_sentences_close(tmp_path):
     assert E.shape == (3, 384) and E.dtype == np.float32
     assert np.allclose(np.linalg.norm(E, axis=1), 1, atol=1e-4)              # unit length
     assert E[0] @ E[1] > E[0] @ E[2] + 0.2                                   # meaning, not words, is close
+    # the stored token outputs of the lower layers + a copy of the last layer give the same sentence vectors
+    sentences = ["The invoice is overdue.", "I loved this film, truly, from start to finish.", "Hi."]
+    hidden = text.token_outputs(sentences, encoder, batch_size=2)
+    assert hidden.shape[0] == 3 and hidden.shape[2] == 384 and not hidden[2, -1].any()       # padding is zeros
+    with torch.no_grad():
+        again = text.TopOfEncoder(encoder, num_classes=2).embed(hidden).numpy()
+    assert np.allclose(again, encoder.encode(sentences), atol=1e-5)
 
 
 def test_balanced_rows_take_per_class_of_every_class_from_every_source_by_seed():
