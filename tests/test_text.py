@@ -292,12 +292,14 @@ def test_fine_tune_top_trains_top_layer_and_head_only():
     loss = lambda: torch.nn.functional.cross_entropy(top(hidden), y).item()
     top.eval()
     start = loss()
+    threads = torch.get_num_threads()
     result = text.fine_tune_top(top, hidden, y, steps=40, lr=1e-3, head_lr=1e-2, batch_size=8, seed=0,
                                 device="cpu", progress=False)
     assert loss() < start - 0.1 and set(result) >= {"val_acc", "step"}
     assert any(not torch.equal(layer_before[k], v) for k, v in top.layer.state_dict().items())   # the top layer moved
     assert all(torch.equal(before_encoder[k], v) for k, v in bert.state_dict().items())          # the encoder did not
     assert not top.training                                                                       # left in eval mode
+    assert torch.get_num_threads() == threads                                      # its thread count restored
 
 
 class CountingEncoder:

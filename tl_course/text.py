@@ -220,12 +220,27 @@ def fine_tune_top(top: TopOfEncoder, X, y, val=None, *, steps: int = 60, lr: flo
 
     Taught in lesson 08: lesson 04's discriminative learning rates, with only the last transformer layer
     unfrozen. `train.fit_steps` does the steps; with `val=(X_val, y_val)` it keeps the step with the best
-    validation accuracy. Returns fit_steps' result.
+    validation accuracy. On a CPU it trains with one thread: the matrices of a few sentences are small, and a
+    second thread mostly waits for the first — many times slower when another program is using the cores.
+    Returns fit_steps' result.
     """
     optimizer = torch.optim.Adam([{"params": top.layer.parameters(), "lr": lr},
                                   {"params": top.head.parameters(), "lr": head_lr}])
-    return fit_steps(top, X, y, val=val, steps=steps, lr=lr, optimizer=optimizer, batch_size=batch_size,
-                     eval_every=eval_every, seed=seed, device=device, progress=progress, desc="fine-tune top")
+    device = torch.device(device or runtime.get_device())
+    with _threads(1 if device.type == "cpu" else torch.get_num_threads()):
+        return fit_steps(top, X, y, val=val, steps=steps, lr=lr, optimizer=optimizer, batch_size=batch_size,
+                         eval_every=eval_every, seed=seed, device=device, progress=progress, desc="fine-tune top")
+
+
+@contextlib.contextmanager
+def _threads(n: int):
+    """Run the block with torch using `n` CPU threads, then restore the number it had."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
 
 
 def _as_texts(texts, name: str) -> list[str]:
