@@ -213,8 +213,8 @@ class TopOfEncoder(nn.Module):
         return self.head(self.embed(hidden))
 
 
-def fine_tune_top(top: TopOfEncoder, X, y, val=None, *, steps: int = 60, lr: float = 1e-4, head_lr: float = 1e-2,
-                  batch_size: int = 16, eval_every: int = 10, seed: int = 0, device=None,
+def fine_tune_top(top: TopOfEncoder, X, y, val=None, *, steps: int = 30, lr: float = 1e-4, head_lr: float = 1e-2,
+                  batch_size: int = 8, eval_every: int = 10, seed: int = 0, device=None,
                   progress: bool | None = None) -> dict:
     """Train the top layer (at `lr`) and the head (at `head_lr`) on token outputs `X` (N, T, D) and labels `y`.
 
