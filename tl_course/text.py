@@ -3,7 +3,9 @@
 `load_encoder()` gives all-MiniLM-L6-v2 (Wang et al., 2020, "MiniLM"; Reimers & Gurevych, 2019, "Sentence-BERT")
 from the optional `text` extra — bundled weights, nothing downloaded. `embed(texts)` turns sentences into
 384 numbers each, and a probe on those (`train.linear_probe`) is the text version of a frozen backbone.
-`tfidf_probe` is the baseline without pretraining: word counts and a logistic regression.
+`tfidf_probe` is the baseline without pretraining: word counts and a logistic regression. Fine-tuning the top
+of the encoder on a few labels: `token_outputs` (what every layer but the last makes of each token, computed
+once), `TopOfEncoder` (a trainable copy of the last layer + mean pooling + a linear head) and `fine_tune_top`.
 
 The embedding cache lives in `cache_dir` (default `<data dir>/embeddings`), one folder per encoder name. Each
 `embed` call that had to compute new vectors adds one shard to it: `<id>.vectors.npy` (float32, one row per
@@ -15,16 +17,20 @@ the vectors (`mmap_mode="r"`) and encodes only the sentences it did not find. De
 from __future__ import annotations
 
 import contextlib
+import copy
 import hashlib
 import os
 import re
 from pathlib import Path
 
 import numpy as np
+import torch
+from torch import nn
+from torch.nn import functional as F
 
 from . import checks, runtime
 from .models import MissingExtraError
-from .train import _fit_choosing_C, _progress
+from .train import _fit_choosing_C, _progress, fit_steps
 
 ENCODER_NAME = "all-MiniLM-L6-v2"
 
@@ -144,6 +150,97 @@ def tfidf_probe(train_texts, y_train, val_texts=None, y_val=None, Cs=(1.0, 10.0,
                              LogisticRegression(C=C, max_iter=5000)).fit(train_texts, y_train)
 
     return _fit_choosing_C(fit_one, Cs, None if val_texts is None else (val_texts, y_val))
+
+
+def _transformer(encoder):
+    """The transformer inside a sentence-transformers model (its first module's `auto_model`)."""
+    try:
+        return encoder.model[0].auto_model
+    except (AttributeError, IndexError, TypeError):
+        raise TypeError(f"`encoder` must be a sentence-transformers encoder like `load_encoder()`'s (a transformer "
+                        f"with `encoder.layer`); got {type(encoder).__name__}.") from None
+
+
+def token_outputs(texts, encoder, batch_size: int = 64) -> torch.Tensor:
+    """Return what every layer but the encoder's last makes of each token: float32 (N, T, D), on the CPU.
+
+    Computed once, without gradients, so that fine-tuning the last layer (`TopOfEncoder`) never runs the
+    lower ones again. T is the most tokens of any text (at most the encoder's limit); the positions past a
+    text's end are zero vectors — that is how `TopOfEncoder` tells padding from tokens.
+    """
+    texts = _as_texts(texts, "texts")
+    bert, tokenizer = _transformer(encoder), encoder.model.tokenizer
+    limit = getattr(encoder.model, "max_seq_length", None) or 512
+    device = next(bert.parameters()).device
+    order = np.argsort([len(t) for t in texts], kind="stable")                # shortest first: less padding
+    parts = []
+    with torch.no_grad():
+        for i in range(0, len(texts), checks.whole(batch_size, "batch_size")):
+            batch = tokenizer([texts[j] for j in order[i:i + batch_size]], padding=True, truncation=True,
+                              max_length=limit, return_tensors="pt").to(device)
+            hidden = bert(**batch, output_hidden_states=True).hidden_states[-2]      # the input of the last layer
+            parts.append((hidden * batch["attention_mask"][..., None]).float().cpu())
+    longest = max(p.shape[1] for p in parts)
+    out = torch.cat([F.pad(p, (0, 0, 0, longest - p.shape[1])) for p in parts])
+    return out[torch.as_tensor(np.argsort(order))]                            # back in the order of `texts`
+
+
+class TopOfEncoder(nn.Module):
+    """The encoder's last layer (a trainable copy), mean pooling, unit length and a linear head.
+
+    Input: `token_outputs` (N, T, D), padding positions all zero; output: class scores (N, num_classes).
+    `embed(hidden)` stops before the head: with the copied layer untrained it gives the encoder's own
+    sentence vectors back. The encoder itself is never changed.
+    """
+
+    def __init__(self, encoder, num_classes: int):
+        super().__init__()
+        self.layer = copy.deepcopy(_transformer(encoder).encoder.layer[-1]).float()
+        self.head = nn.Linear(encoder.dim, checks.whole(num_classes, "num_classes"))
+
+    def embed(self, hidden: torch.Tensor) -> torch.Tensor:
+        """Sentence vectors (N, D) from token outputs (N, T, D): the last layer, then the mean over real tokens."""
+        real = hidden.ne(0).any(-1)                                           # (N, T): padding is all zeros
+        longest = int(real.sum(1).max())
+        hidden, real = hidden[:, :longest], real[:, :longest]                # drop columns that are padding for all
+        blocked = (~real)[:, None, None, :] * torch.finfo(hidden.dtype).min   # added to attention scores: no padding
+        out = self.layer(hidden, blocked)
+        out = out[0] if isinstance(out, tuple) else out                       # older transformers return a tuple
+        weights = real[..., None].to(out.dtype)
+        return F.normalize((out * weights).sum(1) / weights.sum(1).clamp(min=1), dim=-1)
+
+    def forward(self, hidden: torch.Tensor) -> torch.Tensor:
+        return self.head(self.embed(hidden))
+
+
+def fine_tune_top(top: TopOfEncoder, X, y, val=None, *, steps: int = 30, lr: float = 1e-4, head_lr: float = 1e-2,
+                  batch_size: int = 8, eval_every: int = 10, seed: int = 0, device=None,
+                  progress: bool | None = None) -> dict:
+    """Train the top layer (at `lr`) and the head (at `head_lr`) on token outputs `X` (N, T, D) and labels `y`.
+
+    Taught in lesson 08: lesson 04's discriminative learning rates, with only the last transformer layer
+    unfrozen. `train.fit_steps` does the steps; with `val=(X_val, y_val)` it keeps the step with the best
+    validation accuracy. On a CPU it trains with one thread: the matrices of a few sentences are small, and a
+    second thread mostly waits for the first — many times slower when another program is using the cores.
+    Returns fit_steps' result.
+    """
+    optimizer = torch.optim.Adam([{"params": top.layer.parameters(), "lr": lr},
+                                  {"params": top.head.parameters(), "lr": head_lr}])
+    device = torch.device(device or runtime.get_device())
+    with _threads(1 if device.type == "cpu" else torch.get_num_threads()):
+        return fit_steps(top, X, y, val=val, steps=steps, lr=lr, optimizer=optimizer, batch_size=batch_size,
+                         eval_every=eval_every, seed=seed, device=device, progress=progress, desc="fine-tune top")
+
+
+@contextlib.contextmanager
+def _threads(n: int):
+    """Run the block with torch using `n` CPU threads, then restore the number it had."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
 
 
 def _as_texts(texts, name: str) -> list[str]:

