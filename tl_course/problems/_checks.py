@@ -269,3 +269,48 @@ def self_check(var: str, correct: str, options, why: str, hints=()) -> ChoicePro
     right letter and `why`, shown on a miss as well."""
     return ChoiceProblem(var, correct, options, why=why, hints=tuple(hints),
                          solution=f'{var} = "{correct}"\n# {why}')
+
+
+# ----------------------------------------------------------------------------------------------
+# Grader-built problems on which a choice made on the test rows gives another number (02.q3, 08.q3)
+
+
+def c_sensitive_rows(P, rng):
+    """Pick validation and test rows from a pool scored by three fits (`P`: their predictions, low to high C).
+
+    Validation rows: 6 where the low C alone predicts differently (labelled as it predicts) and 12 where all three
+    agree (10 labelled as predicted, 2 against), so validation chooses the low C. Test rows: 8 where the high C
+    alone differs and 6 where the low C alone differs (both labelled as the high C predicts), 19 where all agree (16
+    as predicted, 3 against), so the test set would choose the high C. Returns `(val, val_y, test, test_y, unused)`:
+    pool rows and their labels, and 20 agreeing rows for no split.
+    """
+    agree = rng.permutation(np.flatnonzero((P[0] == P[1]) & (P[1] == P[2])))
+    only_low = rng.permutation(np.flatnonzero((P[0] != P[1]) & (P[1] == P[2])))   # the low C alone predicts these
+    only_high = rng.permutation(np.flatnonzero((P[2] != P[1]) & (P[1] == P[0])))  # the high C alone predicts these
+    val = np.r_[only_low[:6], agree[:12]]
+    val_y = np.r_[P[0, val[:16]], 1 - P[0, val[16:]]]
+    test = np.r_[only_high[:8], only_low[6:12], agree[12:31]]
+    test_y = np.r_[P[2, test[:30]], 1 - P[2, test[30:]]]
+    unused = agree[31:51]
+    return val, val_y, test, test_y, unused
+
+
+def shuffled_split(rng, n_train: int, n_val: int, n_test: int, n: int):
+    """Shuffle `n` rows laid out as train, validation, test, then rows in no split: return the new order and each
+    split's row numbers in it (int64 arrays, themselves in no order)."""
+    order = rng.permutation(n)
+    where = np.argsort(order)  # row i of the layout is row where[i] of the shuffled set
+    bounds = np.cumsum([0, n_train, n_val, n_test])
+    return order, [rng.permutation(where[a:b]).astype(np.int64) for a, b in zip(bounds[:-1], bounds[1:])]
+
+
+def call_on_copies(fn, args, names, fn_name: str, what: str) -> float:
+    """Call the learner's `fn` on copies of `args` (named `names`); it must leave them unchanged and return a
+    fraction."""
+    given = copy.deepcopy(args)
+    got = require_returned(call_learner(fn, *given), fn_name)
+    changed = [name for name, a, b in zip(names, given, args) if not _same_value(a, b)]
+    if changed:
+        raise CheckFailed(f"On {what}, `{fn_name}` changed its argument `{changed[0]}` in place: work on copies "
+                          "(indexing makes new arrays), so the caller's data stay as they were.")
+    return as_number(got, f"{fn_name}(...) on {what}", fraction=True)

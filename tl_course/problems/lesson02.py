@@ -8,7 +8,8 @@ import numpy as np
 from ..grading import (CheckFailed, ChoiceProblem, CustomProblem, ThoughtProblem, call_learner, require_returned,
                        with_ids)
 from ..train import History, linear_probe
-from ._checks import _same_value, as_index_array, as_number, kind_of, require_split, self_check
+from ._checks import (_same_value, as_index_array, as_number, c_sensitive_rows, call_on_copies, kind_of,
+                      require_split, self_check, shuffled_split)
 
 
 FREQUENCY_SEEDS = 400  # calls of `sample_few_shot` whose picks must look uniformly random
@@ -116,6 +117,7 @@ def _check_epochs_to_reach(epochs_to_reach):
 
 
 PROBE_CASE_SEEDS = (1, 10)  # the grader's own probe problems (see `c_sensitive_probe_case`)
+PROBE_ARGS = ("features", "y", "train_idx", "val_idx", "test_idx")
 
 
 def c_sensitive_probe_case(seed: int):
@@ -142,20 +144,11 @@ def c_sensitive_probe_case(seed: int):
     y_train = rng.permutation(np.repeat([0, 1], [4, 4] if seed % 2 else [5, 3]))   # problem 2: unequal classes
     F_train, pool = draw(y_train), draw(rng.integers(0, 2, 3000))
     P = np.array([linear_probe(F_train, y_train, Cs=(C,)).predict(pool) for C in (0.1, 1.0, 10.0)])
-    agree = rng.permutation(np.flatnonzero((P[0] == P[1]) & (P[1] == P[2])))
-    only_low = rng.permutation(np.flatnonzero((P[0] != P[1]) & (P[1] == P[2])))   # C = 0.1 alone predicts these
-    only_high = rng.permutation(np.flatnonzero((P[2] != P[1]) & (P[1] == P[0])))  # C = 10 alone predicts these
-    val = np.r_[only_low[:6], agree[:12]]
-    val_y = np.r_[P[0, val[:16]], 1 - P[0, val[16:]]]
-    test = np.r_[only_high[:8], only_low[6:12], agree[12:31]]
-    test_y = np.r_[P[2, test[:30]], 1 - P[2, test[30:]]]
-    unused = agree[31:51]
+    val, val_y, test, test_y, unused = c_sensitive_rows(P, rng)
     F = np.concatenate([F_train, pool[val], pool[test], pool[unused]])
     y = np.concatenate([y_train, val_y, test_y, P[0, unused]])
-    order = rng.permutation(len(y))
-    where = np.argsort(order)  # row i of the concatenation is row where[i] of the shuffled set
-    bounds = np.cumsum([0, len(y_train), len(val), len(test)])
-    parts = [torch.as_tensor(rng.permutation(where[a:b])) for a, b in zip(bounds[:-1], bounds[1:])]
+    order, parts = shuffled_split(rng, len(y_train), len(val), len(test), len(y))
+    parts = [torch.as_tensor(part) for part in parts]
     return (torch.as_tensor(F[order]), torch.as_tensor(y[order]).long(), *parts)
 
 
@@ -195,19 +188,6 @@ def _as_arrays(features, y):
     return F, np.asarray(y.detach().cpu().numpy() if hasattr(y, "detach") else y)
 
 
-def _call_probe_function(fn, args, what: str) -> float:
-    """Call the learner's `honest_probe_accuracy` on copies of `args`; it must leave them unchanged and return a
-    fraction."""
-    names = ("features", "y", "train_idx", "val_idx", "test_idx")
-    given = copy.deepcopy(args)
-    got = require_returned(call_learner(fn, *given), "honest_probe_accuracy")
-    changed = [name for name, a, b in zip(names, given, args) if not _same_value(a, b)]
-    if changed:
-        raise CheckFailed(f"On {what}, `honest_probe_accuracy` changed its argument `{changed[0]}` in place: work on "
-                          "copies (indexing makes new arrays), so the caller's data stay as they were.")
-    return as_number(got, f"honest_probe_accuracy(...) on {what}", fraction=True)
-
-
 def _check_probe_function(fn, notebook_args, notebook_value):
     """Run the learner's function on the grader's probe problems, where C chosen on test gives another answer,
     and on the notebook's own split."""
@@ -216,7 +196,7 @@ def _check_probe_function(fn, notebook_args, notebook_value):
     for i, seed in enumerate(PROBE_CASE_SEEDS, start=1):
         args = c_sensitive_probe_case(seed)
         what = f"the grader's probe problem {i} (24 features, 8 training rows)"
-        value = _call_probe_function(fn, args, what)
+        value = call_on_copies(fn, args, PROBE_ARGS, "honest_probe_accuracy", what)
         F, y = _as_arrays(args[0], args[1])
         tr, va, te = (np.asarray(a) for a in args[2:])
         expected = _honest_probe_score(F, y, tr, va, te)
@@ -229,7 +209,7 @@ def _check_probe_function(fn, notebook_args, notebook_value):
         raise CheckFailed(f"On {what}, `honest_probe_accuracy` returned {value:.4f}, expected {expected:.4f}"
                           + (f": that is {why}." if why else ": fit `train.linear_probe` on the training rows with "
                              "C chosen on the validation rows, and score it on the test rows."))
-    value = _call_probe_function(fn, notebook_args, "the notebook's split")
+    value = call_on_copies(fn, notebook_args, PROBE_ARGS, "honest_probe_accuracy", "the notebook's split")
     if not np.isclose(value, notebook_value, rtol=0, atol=1e-9):
         raise CheckFailed(f"On the notebook's own `features`, `faces.y` and split, `honest_probe_accuracy` returned "
                           f"{value:.4f}, but the probe trained on `train_idx` with C chosen on `val_idx` scores "

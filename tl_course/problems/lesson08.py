@@ -6,7 +6,8 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 
 from ..grading import CheckFailed, ChoiceProblem, ThoughtProblem, call_learner, require_returned, with_ids
-from ._checks import CustomCheck, Function, _same_value, as_number, kind_of, require_split, self_check
+from ._checks import (CustomCheck, Function, as_number, c_sensitive_rows, call_on_copies, kind_of, require_split,
+                      self_check, shuffled_split)
 
 
 
@@ -77,6 +78,7 @@ def _pool():
 
 
 TFIDF_CASE_SEEDS = (1, 5)  # the grader's own text problems (see `c_sensitive_tfidf_case`)
+TFIDF_ARGS = ("texts", "y", "train_idx", "val_idx", "test_idx")
 TFIDF_CS = (1.0, 10.0, 100.0)  # `text.tfidf_probe`'s default grid; without validation it uses the middle one
 FLOAT32_SLACK = 1e-6  # an accuracy computed in float32 (a tensor's mean) is off by ~1e-8; a rounded one by ≥ 1e-5
 
@@ -110,20 +112,10 @@ def c_sensitive_tfidf_case(seed: int):
     train_texts = [sentence(label) for label in y_train]
     pool = [sentence(label) for label in rng.integers(0, 2, 3000)]
     P = np.array([tfidf_probe(train_texts, y_train, Cs=(C,)).predict(pool) for C in TFIDF_CS])
-    agree = rng.permutation(np.flatnonzero((P[0] == P[1]) & (P[1] == P[2])))
-    only_low = rng.permutation(np.flatnonzero((P[0] != P[1]) & (P[1] == P[2])))   # C = 1 alone predicts these
-    only_high = rng.permutation(np.flatnonzero((P[2] != P[1]) & (P[1] == P[0])))  # C = 100 alone predicts these
-    val = np.r_[only_low[:6], agree[:12]]
-    val_y = np.r_[P[0, val[:16]], 1 - P[0, val[16:]]]
-    test = np.r_[only_high[:8], only_low[6:12], agree[12:31]]
-    test_y = np.r_[P[2, test[:30]], 1 - P[2, test[30:]]]
-    unused = agree[31:51]
+    val, val_y, test, test_y, unused = c_sensitive_rows(P, rng)
     texts = train_texts + [pool[i] for i in np.r_[val, test, unused]]
     y = np.concatenate([y_train, val_y, test_y, P[0, unused]]).astype(np.int64)
-    order = rng.permutation(len(y))
-    where = np.argsort(order)  # sentence i of the concatenation is sentence where[i] of the shuffled set
-    bounds = np.cumsum([0, len(y_train), len(val), len(test)])
-    parts = [rng.permutation(where[a:b]).astype(np.int64) for a, b in zip(bounds[:-1], bounds[1:])]
+    order, parts = shuffled_split(rng, len(y_train), len(val), len(test), len(y))
     return ([texts[i] for i in order], y[order], *parts)
 
 
@@ -166,19 +158,6 @@ def _tfidf_mistake(value, texts, y, tr, va, te) -> str:
     return ""
 
 
-def _call_tfidf_function(fn, args, what: str) -> float:
-    """Call the learner's `honest_tfidf_accuracy` on copies of `args`; it must leave them unchanged and return a
-    fraction."""
-    names = ("texts", "y", "train_idx", "val_idx", "test_idx")
-    given = copy.deepcopy(args)
-    got = require_returned(call_learner(fn, *given), "honest_tfidf_accuracy")
-    changed = [name for name, a, b in zip(names, given, args) if not _same_value(a, b)]
-    if changed:
-        raise CheckFailed(f"On {what}, `honest_tfidf_accuracy` changed its argument `{changed[0]}` in place: work on "
-                          "copies, so the caller's data stay as they were.")
-    return as_number(got, f"honest_tfidf_accuracy(...) on {what}", fraction=True)
-
-
 def _check_tfidf(honest_tfidf_accuracy, tfidf_test_acc, train_idx, val_idx, test_idx):
     """`honest_tfidf_accuracy` behaves as the reference on the grader's text problems (where C chosen on test, or
     not chosen at all, gives another number) and on the notebook's split; `tfidf_test_acc` is the reference's
@@ -195,7 +174,7 @@ def _check_tfidf(honest_tfidf_accuracy, tfidf_test_acc, train_idx, val_idx, test
     for i, seed in enumerate(TFIDF_CASE_SEEDS, start=1):
         args = c_sensitive_tfidf_case(seed)
         what = f"the grader's text problem {i} (8 training sentences of made-up words)"
-        got = _call_tfidf_function(fn, args, what)
+        got = call_on_copies(fn, args, TFIDF_ARGS, "honest_tfidf_accuracy", what)
         texts, y, *split = args
         expected = _honest_tfidf_score(texts, y, *split)
         if np.isclose(got, expected, rtol=0, atol=FLOAT32_SLACK):
@@ -209,8 +188,8 @@ def _check_tfidf(honest_tfidf_accuracy, tfidf_test_acc, train_idx, val_idx, test
         raise CheckFailed(f"On {what}, `honest_tfidf_accuracy` returned {got:.4f}, expected {expected:.4f}"
                           + (f": that is {why}." if why else ": train `text.tfidf_probe` on the training sentences "
                              "with C chosen on the validation ones, and score it on the test sentences."))
-    got = _call_tfidf_function(fn, (list(pool.texts), pool.y.copy(), tr.copy(), va.copy(), te.copy()),
-                               "the notebook's split")
+    got = call_on_copies(fn, (list(pool.texts), pool.y.copy(), tr.copy(), va.copy(), te.copy()), TFIDF_ARGS,
+                         "honest_tfidf_accuracy", "the notebook's split")
     if not np.isclose(got, want, rtol=0, atol=FLOAT32_SLACK):
         raise CheckFailed(f"On the notebook's pool and split, `honest_tfidf_accuracy` returned {got:.4f}, but "
                           f"`text.tfidf_probe` trained on `train_idx`, C chosen on `val_idx`, scores {want:.4f} on "
