@@ -275,19 +275,21 @@ def self_check(var: str, correct: str, options, why: str, hints=()) -> ChoicePro
 # Grader-built problems on which a choice made on the test rows gives another number (02.q3, 08.q3)
 
 
-def c_sensitive_rows(P, rng):
+def c_sensitive_rows(P, rng, tie: bool = False):
     """Pick validation and test rows from a pool scored by three fits (`P`: their predictions, low to high C).
 
     Validation rows: 6 where the low C alone predicts differently (labelled as it predicts) and 12 where all three
-    agree (10 labelled as predicted, 2 against), so validation chooses the low C. Test rows: 8 where the high C
-    alone differs and 6 where the low C alone differs (both labelled as the high C predicts), 19 where all agree (16
-    as predicted, 3 against), so the test set would choose the high C. Returns `(val, val_y, test, test_y, unused)`:
+    agree (10 labelled as predicted, 2 against), so validation chooses the low C; with `tie`, 18 agreeing rows
+    instead (16 as predicted), so the three tie on validation and the rule "ties go to the smallest C" chooses the
+    low C (an answer that breaks the tie with the test rows does not). Test rows: 8 where the high C alone differs
+    and 6 where the low C alone differs (both labelled as the high C predicts), 19 where all agree (16 as
+    predicted, 3 against), so the test set would choose the high C. Returns `(val, val_y, test, test_y, unused)`:
     pool rows and their labels, and 20 agreeing rows for no split.
     """
     agree = rng.permutation(np.flatnonzero((P[0] == P[1]) & (P[1] == P[2])))
     only_low = rng.permutation(np.flatnonzero((P[0] != P[1]) & (P[1] == P[2])))   # the low C alone predicts these
     only_high = rng.permutation(np.flatnonzero((P[2] != P[1]) & (P[1] == P[0])))  # the high C alone predicts these
-    val = np.r_[only_low[:6], agree[:12]]
+    val = agree[60:78] if tie else np.r_[only_low[:6], agree[:12]]
     val_y = np.r_[P[0, val[:16]], 1 - P[0, val[16:]]]
     test = np.r_[only_high[:8], only_low[6:12], agree[12:31]]
     test_y = np.r_[P[2, test[:30]], 1 - P[2, test[30:]]]
@@ -314,3 +316,23 @@ def call_on_copies(fn, args, names, fn_name: str, what: str) -> float:
         raise CheckFailed(f"On {what}, `{fn_name}` changed its argument `{changed[0]}` in place: work on copies "
                           "(indexing makes new arrays), so the caller's data stay as they were.")
     return as_number(got, f"{fn_name}(...) on {what}", fraction=True)
+
+
+def reordered(args):
+    """The same problem `(data, y, train_idx, val_idx, test_idx)` with each index array in another order (tensors
+    stay tensors): an accuracy must not change, unless the labels were picked out of line with the rows."""
+    out = list(args)
+    for k in (2, 3, 4):
+        idx = args[k]
+        perm = np.random.default_rng(k).permutation(len(idx))
+        out[k] = idx[torch.as_tensor(perm)] if isinstance(idx, torch.Tensor) else np.asarray(idx)[perm]
+    return tuple(out)
+
+
+def require_order_free(fn, args, first: float, names, fn_name: str, what: str) -> None:
+    """Call `fn` on `reordered(args)`: its result must be `first` again."""
+    again = call_on_copies(fn, reordered(args), names, fn_name, what)
+    if not np.isclose(again, first, rtol=0, atol=1e-6):
+        raise CheckFailed(f"On {what}, `{fn_name}` returned {first:.4f}, and {again:.4f} for the same rows given in "
+                          "another order: an accuracy cannot depend on the order of the indices. Pick the labels "
+                          "with the same indices as the rows (`y[test_idx]`, not sorted or sliced).")

@@ -9,7 +9,7 @@ from ..grading import (CheckFailed, ChoiceProblem, CustomProblem, ThoughtProblem
                        with_ids)
 from ..train import History, linear_probe
 from ._checks import (_same_value, as_index_array, as_number, c_sensitive_rows, call_on_copies, kind_of,
-                      require_split, self_check, shuffled_split)
+                      require_order_free, require_split, self_check, shuffled_split)
 
 
 FREQUENCY_SEEDS = 400  # calls of `sample_few_shot` whose picks must look uniformly random
@@ -116,11 +116,11 @@ def _check_epochs_to_reach(epochs_to_reach):
                               f"{got!r}, expected {want!r}.{extra}")
 
 
-PROBE_CASE_SEEDS = (1, 10)  # the grader's own probe problems (see `c_sensitive_probe_case`)
+PROBE_CASES = ((1, False), (10, False), (3, True))  # the grader's own probe problems: (seed, tie)
 PROBE_ARGS = ("features", "y", "train_idx", "val_idx", "test_idx")
 
 
-def c_sensitive_probe_case(seed: int):
+def c_sensitive_probe_case(seed: int, tie: bool = False):
     """A small probe problem on which choosing C on the test set gives another answer than choosing it on validation.
 
     Built around three probes fitted on 8 training rows (C = 0.1, 1, 10): the validation rows are labelled so that
@@ -128,7 +128,8 @@ def c_sensitive_probe_case(seed: int):
     few rows of each are labelled against all three. Validation then chooses 0.1 and the test set would choose 10;
     training, validation, default-C and train + validation answers all differ too (tests/test_grading.py checks it).
     For an even `seed` the 8 training rows hold 5 of one class and 3 of the other, so an answer that re-weights the
-    classes (`class_weight="balanced"`) gives another probe.
+    classes (`class_weight="balanced"`) gives another probe. With `tie`, the three C tie on validation (see
+    `_checks.c_sensitive_rows`): the smallest is chosen, and breaking the tie with the test rows gives another answer.
     Returns `(features, y, train_idx, val_idx, test_idx)` of the notebook's kinds: float32 features, int64 labels and
     index tensors (in no order: an answer that sorts them in place is seen), with rows in no split, as in the notebook.
     """
@@ -144,7 +145,7 @@ def c_sensitive_probe_case(seed: int):
     y_train = rng.permutation(np.repeat([0, 1], [4, 4] if seed % 2 else [5, 3]))   # problem 2: unequal classes
     F_train, pool = draw(y_train), draw(rng.integers(0, 2, 3000))
     P = np.array([linear_probe(F_train, y_train, Cs=(C,)).predict(pool) for C in (0.1, 1.0, 10.0)])
-    val, val_y, test, test_y, unused = c_sensitive_rows(P, rng)
+    val, val_y, test, test_y, unused = c_sensitive_rows(P, rng, tie)
     F = np.concatenate([F_train, pool[val], pool[test], pool[unused]])
     y = np.concatenate([y_train, val_y, test_y, P[0, unused]])
     order, parts = shuffled_split(rng, len(y_train), len(val), len(test), len(y))
@@ -193,14 +194,15 @@ def _check_probe_function(fn, notebook_args, notebook_value):
     and on the notebook's own split."""
     if not callable(fn):
         raise CheckFailed(f"`honest_probe_accuracy` should be a function, but it is {kind_of(fn)}.")
-    for i, seed in enumerate(PROBE_CASE_SEEDS, start=1):
-        args = c_sensitive_probe_case(seed)
+    for i, (seed, tie) in enumerate(PROBE_CASES, start=1):
+        args = c_sensitive_probe_case(seed, tie)
         what = f"the grader's probe problem {i} (24 features, 8 training rows)"
         value = call_on_copies(fn, args, PROBE_ARGS, "honest_probe_accuracy", what)
         F, y = _as_arrays(args[0], args[1])
         tr, va, te = (np.asarray(a) for a in args[2:])
         expected = _honest_probe_score(F, y, tr, va, te)
         if np.isclose(value, expected, rtol=0, atol=1e-9):
+            require_order_free(fn, args, value, PROBE_ARGS, "honest_probe_accuracy", what)
             continue
         why = _probe_mistake(value, F, y, tr, va, te)
         if not why and np.isclose(value, notebook_value, rtol=0, atol=1e-9):
