@@ -58,7 +58,8 @@ def _require_kept_on_validation(model, best, digits, val, test, reference):
     kept = as_number(best["val_acc"], "best['val_acc']", fraction=True)
     n_val, n_test = len(val), len(test)
     on_val = accuracy(model, digits.X[val], digits.y[val])
-    if abs(kept * n_val - round(kept * n_val)) < 1e-6 and abs(on_val - kept) <= 1 / n_val + 1e-9:
+    on_grid = abs(kept * n_val - round(kept * n_val)) < 1e-6        # a whole number of validation images
+    if on_grid and abs(on_val - kept) <= 1 / n_val + 1e-9:
         _require_step_count(model, best, reference)
         return
     on_test = accuracy(model, digits.X[test], digits.y[test])
@@ -66,7 +67,7 @@ def _require_kept_on_validation(model, best, digits, val, test, reference):
         raise CheckFailed(f"The step was kept for its accuracy on the test split ({kept:.3f}, what `model` scores on "
                           "`test_idx`): the test images chose it, so its test score is optimistic. Pass the "
                           "validation split to `fit_steps`: `val=(digits.X[val_idx], digits.y[val_idx])`.")
-    if abs(kept * n_val - round(kept * n_val)) >= 1e-6:
+    if not on_grid:
         raise CheckFailed(f"`best['val_acc']` = {kept:.4f} is not an accuracy on the {n_val} validation images: "
                           "`fit_steps` chose the step on other images. Pass `val=(digits.X[val_idx], digits.y[val_idx])`.")
     raise CheckFailed(f"`model` scores {on_val:.3f} on the validation split, but the step `fit_steps` kept scored "
