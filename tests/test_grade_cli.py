@@ -51,6 +51,13 @@ def _rows(path):
     return {(Path(r["notebook"]).name, r["id"]): r for r in json.loads(Path(path).read_text())}
 
 
+def _write_own_pid(path):
+    """Code for a cell that writes its kernel's pid to `path` in one step (written aside, then renamed), so a
+    test that waits for the file never reads it empty."""
+    return (f"open({str(path) + '.part'!r}, 'w').write(str(os.getpid()))\n"
+            f"os.replace({str(path) + '.part'!r}, {str(path)!r})\n")
+
+
 def _gone(pid):
     """True when process `pid` no longer runs (a zombie waiting for its reaper counts as gone)."""
     try:
@@ -93,8 +100,7 @@ def test_batch_grades_good_notebooks_and_reports_bad_ones(tmp_path, capsys):
 
 def test_timeouts_and_crashes_are_reported_and_the_batch_goes_on(tmp_path, capsys):
     loop = _notebook(tmp_path / "00_loop.ipynb", first=(
-        "import os, signal\n"
-        f"open({str(tmp_path / 'loop.pid')!r}, 'w').write(str(os.getpid()))\n"
+        "import os, signal\n" + _write_own_pid(tmp_path / "loop.pid") +
         "signal.signal(signal.SIGINT, signal.SIG_IGN)\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
         "while True:\n    pass"))
     sleeps = _notebook(tmp_path / "00_sleep.ipynb", first="import time\ntime.sleep(20)")
@@ -198,7 +204,7 @@ def test_a_notebook_that_changes_the_installed_package_is_refused(tmp_path, caps
 def test_ctrl_c_keeps_what_was_graded_and_kills_the_rest(tmp_path, inherited):
     lean = _notebook(tmp_path / "00_lean.ipynb", lean=True)
     loop = _notebook(tmp_path / "00_loop.ipynb", lean=True, last=(
-        f"import os\nopen({str(tmp_path / 'loop.pid')!r}, 'w').write(str(os.getpid()))\nwhile True:\n    pass"))
+        "import os\n" + _write_own_pid(tmp_path / "loop.pid") + "while True:\n    pass"))
     out = tmp_path / "g.json"
     block = (lambda: signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})) \
         if inherited == "SIGINT blocked" else None      # a parent (a test runner, a tool) may pass on a blocked mask
