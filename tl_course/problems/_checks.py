@@ -336,3 +336,95 @@ def require_order_free(fn, args, first: float, names, fn_name: str, what: str) -
         raise CheckFailed(f"On {what}, `{fn_name}` returned {first:.4f}, and {again:.4f} for the same rows given in "
                           "another order: an accuracy cannot depend on the order of the indices. Pick the labels "
                           "with the same indices as the rows (`y[test_idx]`, not sorted or sliced).")
+
+
+class HonestSplit:
+    """The exercise "fit on the training rows, choose C on the validation rows, score the test rows" (02.q3, 08.q3).
+
+    `fit(rows, val_rows=None, Cs=None)` returns a probe fitted on `rows` (C chosen on `val_rows`, or the middle of
+    `Cs` without them), `score(probe, rows)` its accuracy on `rows`; `fn_name` is the learner's function, `probe_name`
+    the package function it should call, `unit` what a row is ("rows", "sentences"), `tol` how far a right number may
+    be from the reference (float32 arithmetic, never a rounding).
+    """
+
+    def __init__(self, fn_name: str, names, probe_name: str, unit: str, Cs, tol: float):
+        self.fn_name, self.names, self.probe_name = fn_name, names, probe_name
+        self.unit, self.Cs, self.tol = unit, Cs, tol
+
+    def close(self, a: float, b: float) -> bool:
+        return bool(np.isclose(a, b, rtol=0, atol=self.tol))
+
+    def reference(self, fit, score, tr, va, te) -> float:
+        return score(fit(tr, va), te)
+
+    def mistake(self, value: float, fit, score, tr, va, te) -> str:
+        """Name the usual slip whose number `value` is, or return ""."""
+        unit, probe = self.unit, fit(tr, va)
+        both = np.concatenate([tr, va])
+        candidates = [
+            (lambda: score(fit(tr, te), te),
+             f"the test accuracy of a probe whose C was chosen on the *test* {unit}: choose C on `val_idx`, and use "
+             f"the test {unit} for the final score only"),
+            (lambda: max(score(fit(tr, Cs=(C,)), te) for C in self.Cs),
+             "the best test accuracy over the values of C: the test set chose C"),
+            (lambda: score(probe, va),
+             f"the validation accuracy; the validation {unit} chose C, score the test {unit}"),
+            (lambda: score(probe, tr), f"the training accuracy; score the test {unit} instead"),
+            (lambda: score(fit(both, va), te),
+             f"the score of a probe trained on the training *and* validation {unit}: train on `train_idx` only"),
+            (lambda: score(fit(te, va), te),
+             f"the score of a probe trained on the test {unit}: train on `train_idx` only"),
+            (lambda: score(fit(tr), te), f"the score of a probe with the default C: pass the validation {unit} so "
+             f"that `{self.probe_name}` chooses C"),
+            (lambda: 1 - score(probe, te), "the error rate (1 − accuracy), not the accuracy"),
+        ]
+        for number, why in candidates:
+            if self.close(value, number()):
+                return why
+        honest = score(probe, te)
+        if any(self.close(value, round(honest, digits)) for digits in (2, 3, 4)):
+            return "the accuracy rounded: return the exact fraction"
+        return ""
+
+    def check_function(self, fn, cases, task, *, own_value: float, own_args, own_names: str) -> None:
+        """Run the learner's `fn` on the grader's problems and on the notebook's split.
+
+        `cases` are `(args, what)` pairs (grader-built problems on which a slip gives another number), `task(args)`
+        returns `(fit, score, tr, va, te)` for a problem. On each, `fn` must return the reference's number and the
+        same number for the indices in another order. Then `fn(*own_args)` (the notebook's split, `own_names` in
+        words) must return `own_value`, the reference's number there; a function that returns that number on the
+        grader's problems ignores its arguments.
+        """
+        if not callable(fn):
+            raise CheckFailed(f"`{self.fn_name}` should be a function, but it is {kind_of(fn)}.")
+        for args, what in cases:
+            got = call_on_copies(fn, args, self.names, self.fn_name, what)
+            fit, score, tr, va, te = task(args)
+            expected = self.reference(fit, score, tr, va, te)
+            if self.close(got, expected):
+                require_order_free(fn, args, got, self.names, self.fn_name, what)
+                continue
+            why = self.mistake(got, fit, score, tr, va, te)
+            if not why and self.close(got, own_value):
+                why = (f"the number of the notebook's own split: the function must use its arguments, not the "
+                       f"notebook's {own_names}")
+            raise CheckFailed(f"On {what}, `{self.fn_name}` returned {got:.4f}, expected {expected:.4f}"
+                              + (f": that is {why}." if why else f": fit `{self.probe_name}` on the training "
+                                 f"{self.unit} with C chosen on the validation {self.unit}, and score it on the test "
+                                 f"{self.unit}."))
+        got = call_on_copies(fn, own_args, self.names, self.fn_name, "the notebook's split")
+        if not self.close(got, own_value):
+            raise CheckFailed(f"On the notebook's {own_names} and split, `{self.fn_name}` returned {got:.4f}, but "
+                              f"`{self.probe_name}` trained on `train_idx`, C chosen on `val_idx`, scores "
+                              f"{own_value:.4f} on `test_idx`.")
+
+    def check_number(self, value: float, var: str, own_value: float, fit, score, tr, va, te, call: str) -> None:
+        """`value` (the learner's `var`) must be `own_value`, the reference's number on the notebook's split."""
+        if self.close(value, own_value):
+            return
+        why = self.mistake(value, fit, score, tr, va, te)
+        if why:
+            raise CheckFailed(f"`{var}` is {why}.")
+        raise CheckFailed(f"`{var}` = {value:.4f} is not the test accuracy of `{self.probe_name}` trained on "
+                          f"`train_idx` with C chosen on `val_idx` (your function scores {own_value:.4f} on the "
+                          f"notebook's split): set it with `{call}`.")

@@ -8,8 +8,8 @@ import numpy as np
 from ..grading import (CheckFailed, ChoiceProblem, CustomProblem, ThoughtProblem, call_learner, require_returned,
                        with_ids)
 from ..train import History, linear_probe
-from ._checks import (_same_value, as_index_array, as_number, c_sensitive_rows, call_on_copies, kind_of,
-                      require_order_free, require_split, self_check, shuffled_split)
+from ._checks import (HonestSplit, _same_value, as_index_array, as_number, c_sensitive_rows, kind_of, require_split,
+                      self_check, shuffled_split)
 
 
 FREQUENCY_SEEDS = 400  # calls of `sample_few_shot` whose picks must look uniformly random
@@ -153,69 +153,24 @@ def c_sensitive_probe_case(seed: int, tie: bool = False):
     return (torch.as_tensor(F[order]), torch.as_tensor(y[order]).long(), *parts)
 
 
-def _honest_probe_score(F, y, tr, va, te) -> float:
-    """The reference: `linear_probe` fitted on the training rows, C chosen on validation, scored on test."""
-    return linear_probe(F[tr], y[tr], F[va], y[va]).score(F[te], y[te])
+PROBE = HonestSplit("honest_probe_accuracy", PROBE_ARGS, "train.linear_probe", "rows", Cs=(0.1, 1.0, 10.0), tol=1e-9)
 
 
-def _probe_mistake(value, F, y, tr, va, te) -> str:
-    """Name the usual mistake whose number `value` is, or return ""."""
-    probe = linear_probe(F[tr], y[tr], F[va], y[va])
-    both = np.concatenate([tr, va])
-    candidates = [
-        (lambda: linear_probe(F[tr], y[tr], F[te], y[te]).score(F[te], y[te]),
-         "the test accuracy of a probe whose C was chosen on the *test* rows: choose C on `val_idx`, and use the "
-         "test rows for the final score only"),
-        (lambda: probe.score(F[va], y[va]),
-         "the validation accuracy; the validation rows chose C, score the test rows"),
-        (lambda: probe.score(F[tr], y[tr]), "the training accuracy; score the test rows instead"),
-        (lambda: linear_probe(F[both], y[both], F[va], y[va]).score(F[te], y[te]),
-         "the score of a probe trained on the training *and* validation rows: train on `train_idx` only"),
-        (lambda: linear_probe(F[te], y[te], F[va], y[va]).score(F[te], y[te]),
-         "the score of a probe trained on the test rows: train on `train_idx` only"),
-        (lambda: linear_probe(F[tr], y[tr]).score(F[te], y[te]),
-         "the score of a probe with the default C: pass the validation rows so that `linear_probe` chooses C"),
-        (lambda: 1 - probe.score(F[te], y[te]), "the error rate (1 − accuracy), not the accuracy"),
-    ]
-    for score, why in candidates:
-        if np.isclose(value, score(), rtol=0, atol=1e-9):
-            return why
-    return ""
+def _probe_task(args):
+    """The `(fit, score, tr, va, te)` of `(features, y, train_idx, val_idx, test_idx)`: see `HonestSplit`."""
+    F, y = _as_arrays(args[0], args[1])
+
+    def fit(rows, val_rows=None, Cs=PROBE.Cs):
+        on = () if val_rows is None else (F[val_rows], y[val_rows])
+        return linear_probe(F[rows], y[rows], *on, Cs=Cs)
+
+    return (fit, lambda probe, rows: probe.score(F[rows], y[rows]), *(np.asarray(a) for a in args[2:]))
 
 
 def _as_arrays(features, y):
     """The features (float64) and labels as NumPy arrays, for the reference computations."""
     F = np.array(features.detach().cpu().numpy() if hasattr(features, "detach") else features, dtype=np.float64)
     return F, np.asarray(y.detach().cpu().numpy() if hasattr(y, "detach") else y)
-
-
-def _check_probe_function(fn, notebook_args, notebook_value):
-    """Run the learner's function on the grader's probe problems, where C chosen on test gives another answer,
-    and on the notebook's own split."""
-    if not callable(fn):
-        raise CheckFailed(f"`honest_probe_accuracy` should be a function, but it is {kind_of(fn)}.")
-    for i, (seed, tie) in enumerate(PROBE_CASES, start=1):
-        args = c_sensitive_probe_case(seed, tie)
-        what = f"the grader's probe problem {i} (24 features, 8 training rows)"
-        value = call_on_copies(fn, args, PROBE_ARGS, "honest_probe_accuracy", what)
-        F, y = _as_arrays(args[0], args[1])
-        tr, va, te = (np.asarray(a) for a in args[2:])
-        expected = _honest_probe_score(F, y, tr, va, te)
-        if np.isclose(value, expected, rtol=0, atol=1e-9):
-            require_order_free(fn, args, value, PROBE_ARGS, "honest_probe_accuracy", what)
-            continue
-        why = _probe_mistake(value, F, y, tr, va, te)
-        if not why and np.isclose(value, notebook_value, rtol=0, atol=1e-9):
-            why = ("the number of the notebook's own split: the function must use its arguments, not the notebook's "
-                   "`features`, `faces` or split")
-        raise CheckFailed(f"On {what}, `honest_probe_accuracy` returned {value:.4f}, expected {expected:.4f}"
-                          + (f": that is {why}." if why else ": fit `train.linear_probe` on the training rows with "
-                             "C chosen on the validation rows, and score it on the test rows."))
-    value = call_on_copies(fn, notebook_args, PROBE_ARGS, "honest_probe_accuracy", "the notebook's split")
-    if not np.isclose(value, notebook_value, rtol=0, atol=1e-9):
-        raise CheckFailed(f"On the notebook's own `features`, `faces.y` and split, `honest_probe_accuracy` returned "
-                          f"{value:.4f}, but the probe trained on `train_idx` with C chosen on `val_idx` scores "
-                          f"{notebook_value:.4f} on `test_idx`.")
 
 
 def _check_probe_acc(honest_probe_accuracy, probe_acc, features, faces, train_idx, val_idx, test_idx):
@@ -236,18 +191,15 @@ def _check_probe_acc(honest_probe_accuracy, probe_acc, features, faces, train_id
         raise CheckFailed("`faces.y` is no longer the faces' labels: re-run the cell that loads them.")
     split = require_split({"train_idx": train_idx, "val_idx": val_idx, "test_idx": test_idx}, y,
                           {"train_idx": 2, "val_idx": 10, "test_idx": 50})
-    tr, va, te = split["train_idx"], split["val_idx"], split["test_idx"]
-    F, _ = _as_arrays(features, y)
-    expected = _honest_probe_score(F, y, tr, va, te)
-    _check_probe_function(honest_probe_accuracy, (features, faces.y, train_idx, val_idx, test_idx), expected)
-    if np.isclose(value, expected, rtol=0, atol=1e-9):
-        return
-    why = _probe_mistake(value, F, y, tr, va, te)
-    if why:
-        raise CheckFailed(f"`probe_acc` is {why}.")
-    raise CheckFailed(f"`probe_acc` = {value:.4f} is not the test accuracy of `linear_probe` trained on "
-                      f"`train_idx` with C chosen on `val_idx`: set it with "
-                      "`honest_probe_accuracy(features, faces.y, train_idx, val_idx, test_idx)`.")
+    own = _probe_task((features, y, split["train_idx"], split["val_idx"], split["test_idx"]))
+    expected = PROBE.reference(*own)
+    cases = [(c_sensitive_probe_case(seed, tie), f"the grader's probe problem {i} (24 features, 8 training rows)")
+             for i, (seed, tie) in enumerate(PROBE_CASES, start=1)]
+    PROBE.check_function(honest_probe_accuracy, cases, _probe_task, own_value=expected,
+                         own_args=(features, faces.y, train_idx, val_idx, test_idx),
+                         own_names="`features`, `faces.y`")
+    PROBE.check_number(value, "probe_acc", expected, *own,
+                       call="honest_probe_accuracy(features, faces.y, train_idx, val_idx, test_idx)")
 
 
 PROBLEMS = with_ids(__name__, {

@@ -6,8 +6,8 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 
 from ..grading import CheckFailed, ChoiceProblem, ThoughtProblem, call_learner, require_returned, with_ids
-from ._checks import (CustomCheck, Function, as_number, c_sensitive_rows, call_on_copies, kind_of,
-                      require_order_free, require_split, self_check, shuffled_split)
+from ._checks import (CustomCheck, Function, HonestSplit, as_number, c_sensitive_rows, kind_of,
+                      require_split, self_check, shuffled_split)
 
 
 
@@ -124,85 +124,43 @@ def _rows(texts, rows):
     return [texts[i] for i in rows]
 
 
-def _honest_tfidf_score(texts, y, tr, va, te) -> float:
-    """The reference: `tfidf_probe` trained on the training sentences, C chosen on validation, scored on test."""
+TFIDF = HonestSplit("honest_tfidf_accuracy", TFIDF_ARGS, "text.tfidf_probe", "sentences", Cs=TFIDF_CS,
+                    tol=FLOAT32_SLACK)
+
+
+def _tfidf_task(args):
+    """`(fit, score, tr, va, te)` of a text problem `(texts, y, train_idx, val_idx, test_idx)` (see `HonestSplit`)."""
     from ..text import tfidf_probe
 
-    return tfidf_probe(_rows(texts, tr), y[tr], _rows(texts, va), y[va]).score(_rows(texts, te), y[te])
+    texts, y, *split = args
 
+    def fit(rows, val_rows=None, Cs=TFIDF_CS):
+        on = () if val_rows is None else (_rows(texts, val_rows), y[val_rows])
+        return tfidf_probe(_rows(texts, rows), y[rows], *on, Cs=Cs)
 
-def _tfidf_mistake(value, texts, y, tr, va, te) -> str:
-    """Name the usual mistake whose number `value` is, or return ""."""
-    from ..text import tfidf_probe
-
-    T = lambda rows: _rows(texts, rows)                                    # noqa: E731
-    probe = tfidf_probe(T(tr), y[tr], T(va), y[va])
-    both = np.concatenate([tr, va])
-    candidates = [
-        (lambda: tfidf_probe(T(tr), y[tr], T(te), y[te]).score(T(te), y[te]),
-         "the test accuracy of a probe whose C was chosen on the *test* sentences: choose C on `val_idx`, and use "
-         "the test sentences for the final score only"),
-        (lambda: max(tfidf_probe(T(tr), y[tr], Cs=(C,)).score(T(te), y[te]) for C in TFIDF_CS),
-         "the best test accuracy over the values of C: the test set chose C"),
-        (lambda: probe.score(T(va), y[va]), "the validation accuracy; the validation sentences chose C, score the "
-         "test ones"),
-        (lambda: probe.score(T(tr), y[tr]), "the training accuracy; score the test sentences instead"),
-        (lambda: tfidf_probe(T(both), y[both], T(va), y[va]).score(T(te), y[te]),
-         "the score of a probe trained on the training *and* validation sentences: train on `train_idx` only"),
-        (lambda: tfidf_probe(T(tr), y[tr]).score(T(te), y[te]),
-         "the score of a probe with the default C: pass the validation sentences so that `tfidf_probe` chooses C"),
-        (lambda: 1 - probe.score(T(te), y[te]), "the error rate (1 − accuracy), not the accuracy"),
-    ]
-    for score, why in candidates:
-        if np.isclose(value, score(), rtol=0, atol=FLOAT32_SLACK):
-            return why
-    return ""
+    return (fit, lambda probe, rows: probe.score(_rows(texts, rows), y[rows]), *split)
 
 
 def _check_tfidf(honest_tfidf_accuracy, tfidf_test_acc, train_idx, val_idx, test_idx):
     """`honest_tfidf_accuracy` behaves as the reference on the grader's text problems (where C chosen on test, or
     not chosen at all, gives another number) and on the notebook's split; `tfidf_test_acc` is the reference's
     number on that split, which is checked against the lesson's pool (disjoint; 32, 25 and 200 per class)."""
-    fn = honest_tfidf_accuracy
-    if not callable(fn):
-        raise CheckFailed(f"`honest_tfidf_accuracy` should be a function, but it is {kind_of(fn)}.")
+    if not callable(honest_tfidf_accuracy):
+        raise CheckFailed(f"`honest_tfidf_accuracy` should be a function, but it is {kind_of(honest_tfidf_accuracy)}.")
     value = as_number(tfidf_test_acc, "tfidf_test_acc", fraction=True)
     pool = _pool()
     parts = require_split({"train_idx": train_idx, "val_idx": val_idx, "test_idx": test_idx}, pool.y,
                           {"train_idx": 32, "val_idx": 25, "test_idx": 200}, unit="sentences")
     tr, va, te = parts["train_idx"], parts["val_idx"], parts["test_idx"]
-    want = _honest_tfidf_score(pool.texts, pool.y, tr, va, te)
-    for i, (seed, tie) in enumerate(TFIDF_CASES, start=1):
-        args = c_sensitive_tfidf_case(seed, tie)
-        what = f"the grader's text problem {i} (8 training sentences of made-up words)"
-        got = call_on_copies(fn, args, TFIDF_ARGS, "honest_tfidf_accuracy", what)
-        texts, y, *split = args
-        expected = _honest_tfidf_score(texts, y, *split)
-        if np.isclose(got, expected, rtol=0, atol=FLOAT32_SLACK):
-            require_order_free(fn, args, got, TFIDF_ARGS, "honest_tfidf_accuracy", what)
-            continue
-        why = _tfidf_mistake(got, texts, y, *split)
-        if not why and any(np.isclose(got, round(expected, digits), rtol=0, atol=FLOAT32_SLACK) for digits in (2, 3, 4)):
-            why = "the accuracy rounded: return the exact fraction"
-        if not why and np.isclose(got, want, rtol=0, atol=FLOAT32_SLACK):
-            why = ("the number of the notebook's own split: the function must use its arguments, not the notebook's "
-                   "`pool` or split")
-        raise CheckFailed(f"On {what}, `honest_tfidf_accuracy` returned {got:.4f}, expected {expected:.4f}"
-                          + (f": that is {why}." if why else ": train `text.tfidf_probe` on the training sentences "
-                             "with C chosen on the validation ones, and score it on the test sentences."))
-    got = call_on_copies(fn, (list(pool.texts), pool.y.copy(), tr.copy(), va.copy(), te.copy()), TFIDF_ARGS,
-                         "honest_tfidf_accuracy", "the notebook's split")
-    if not np.isclose(got, want, rtol=0, atol=FLOAT32_SLACK):
-        raise CheckFailed(f"On the notebook's pool and split, `honest_tfidf_accuracy` returned {got:.4f}, but "
-                          f"`text.tfidf_probe` trained on `train_idx`, C chosen on `val_idx`, scores {want:.4f} on "
-                          "`test_idx`.")
-    if np.isclose(value, want, rtol=0, atol=FLOAT32_SLACK):
-        return
-    if any(np.isclose(value, round(want, digits)) for digits in (2, 3)):
-        raise CheckFailed(f"`tfidf_test_acc` = {value} is the test accuracy ({want:.4f}) rounded: give the exact "
-                          "fraction.")
-    raise CheckFailed(f"`tfidf_test_acc` = {value:.4f}, but your function scores {want:.4f} on the notebook's split: "
-                      "set `tfidf_test_acc = honest_tfidf_accuracy(pool.texts, pool.y, train_idx, val_idx, test_idx)`.")
+    own = _tfidf_task((pool.texts, pool.y, tr, va, te))
+    want = TFIDF.reference(*own)
+    cases = [(c_sensitive_tfidf_case(seed, tie), f"the grader's text problem {i} (8 training sentences of made-up "
+              "words)") for i, (seed, tie) in enumerate(TFIDF_CASES, start=1)]
+    TFIDF.check_function(honest_tfidf_accuracy, cases, _tfidf_task, own_value=want,
+                         own_args=(list(pool.texts), pool.y.copy(), tr.copy(), va.copy(), te.copy()),
+                         own_names="`pool`")
+    TFIDF.check_number(value, "tfidf_test_acc", want, *own,
+                       call="honest_tfidf_accuracy(pool.texts, pool.y, train_idx, val_idx, test_idx)")
 
 
 class WordVotes(ClassifierMixin, BaseEstimator):
